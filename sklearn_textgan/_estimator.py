@@ -1,0 +1,535 @@
+"""The :class:`TextGAN` estimator: where scikit-learn and PyTorch meet."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, DensityMixin, _fit_context, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._device import loadable_device, resolve_device
+from ._tokenizer import BOS_ID, EOS_ID, N_SPECIAL_TOKENS, PAD_ID, UNK_ID, TextTokenizer
+from ._validation import check_texts, is_token_id_array
+from .models import (
+    GENERATORS,
+    build_generator,
+    init_parameters,
+    sample_sequences,
+    set_random_generator,
+    token_log_likelihood,
+)
+from .training import (
+    OPTIMIZERS,
+    History,
+    TrainingConfig,
+    TrainingState,
+    get_algorithm,
+)
+
+__all__ = ["TextGAN"]
+
+# A diverged model (non-finite weights) must still give GridSearchCV a number
+# it can rank last, never NaN: NaN scores silently make it pick index 0.
+_WORST_LOG_LIKELIHOOD = -1e10
+
+_SEED_HIGH = 2**31 - 1
+
+
+class TextGAN(DensityMixin, BaseEstimator):
+    """Generative model of text trained by maximum likelihood or adversarially.
+
+    ``fit`` takes a list of str (or a 2-D array of token ids from a
+    :class:`TextTokenizer`), trains a generator on it with the chosen
+    ``algorithm`` and keeps it; ``sample`` writes new texts; ``score`` and
+    ``score_samples`` give the generator's log-likelihood of texts.
+
+    Parameters
+    ----------
+    tokenizer : transformer or None, default=None
+        Turns texts into token ids; cloned and fitted in ``fit``. ``None``
+        means ``TextTokenizer()`` (word level, lower-cased). Must have ``fit``,
+        ``transform`` and ``inverse_transform`` and the id layout of
+        :class:`TextTokenizer` (0 padding, 1 begin, 2 end, 3 unknown).
+    algorithm : str, default="mle"
+        Training algorithm, looked up in the registry
+        ``sklearn_textgan.training.ALGORITHMS``. ``"mle"`` is maximum-likelihood
+        (teacher-forced) training, the baseline every GAN is compared with.
+    generator : {"lstm"}, default="lstm"
+        Generator architecture.
+    embedding_dim : int, default=64
+        Size of the token embeddings.
+    hidden_dim : int, default=128
+        Size of the generator's hidden state.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    dropout : float, default=0.0
+        Dropout probability in the generator during training.
+    max_length : int or None, default=None
+        Longest text, in tokens, that the generator models and writes; longer
+        texts are truncated (with a warning). ``None`` uses the longest
+        training text.
+    batch_size : int, default=64
+        Texts per gradient step.
+    pretrain_epochs : int, default=20
+        Epochs of maximum-likelihood training (for GANs: pretraining).
+    learning_rate : float, default=0.005
+        Learning rate of the maximum-likelihood phase.
+    optimizer : {"adam", "adamw"}, default="adam"
+        Optimizer of every phase.
+    clip_norm : float or None, default=5.0
+        Largest gradient norm; ``None`` disables clipping.
+    validation_fraction : float, default=0.1
+        Fraction of the texts held out to measure the validation NLL, which
+        drives learning-rate reduction, early stopping and the choice of the
+        best epoch. ``0`` trains on everything for exactly
+        ``pretrain_epochs`` epochs.
+    n_iter_no_change : int or None, default=5
+        Stop after this many epochs without improvement of the validation NLL;
+        ``None`` never stops early.
+    device : str, default="cpu"
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when available).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the validation split, initial weights, data order, dropout
+        and (through ``sample``'s own ``random_state``) nothing else. With an
+        int, two fits on the same data on the CPU give bit-identical models.
+    verbose : int, default=0
+        ``0`` is silent; ``1`` prints one line per epoch.
+    warm_start : bool, default=False
+        When True and already fitted, ``fit`` continues training the existing
+        generator (same tokenizer and ``max_length``) instead of starting anew.
+
+    Attributes
+    ----------
+    tokenizer_ : transformer or None
+        The fitted tokenizer; ``None`` when fitted on token ids.
+    vocabulary_size_ : int
+        Number of token ids the generator knows, special tokens included.
+    max_length_ : int
+        Longest text in tokens that the generator models.
+    generator_ : torch.nn.Module
+        The trained generator.
+    device_ : torch.device
+        Where the generator lives.
+    history_ : History
+        One record per epoch: phase, epoch, train loss, validation NLL,
+        learning rate, seconds. ``history_["valid_nll"]`` is a column.
+
+    See Also
+    --------
+    TextTokenizer : The default tokenizer.
+    sklearn.neighbors.KernelDensity : The same fit/sample/score interface for
+        continuous data.
+
+    Examples
+    --------
+    >>> from sklearn_textgan import TextGAN
+    >>> texts = ["the cat sat.", "the dog ran.", "a cat ran.", "a dog sat."] * 10
+    >>> gan = TextGAN(embedding_dim=8, hidden_dim=16, pretrain_epochs=3, random_state=0)
+    >>> gan = gan.fit(texts)
+    >>> samples = gan.sample(3, random_state=0)
+    >>> len(samples), all(isinstance(text, str) for text in samples)
+    (3, True)
+    >>> gan.score_samples(["the cat sat."]).shape
+    (1,)
+    >>> bool(gan.score(texts) < 0)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "tokenizer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
+        "algorithm": [str],
+        "generator": [StrOptions(set(GENERATORS))],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "max_length": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        tokenizer=None,
+        algorithm="mle",
+        generator="lstm",
+        embedding_dim=64,
+        hidden_dim=128,
+        num_layers=1,
+        dropout=0.0,
+        max_length=None,
+        batch_size=64,
+        pretrain_epochs=20,
+        learning_rate=0.005,
+        optimizer="adam",
+        clip_norm=5.0,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.tokenizer = tokenizer
+        self.algorithm = algorithm
+        self.generator = generator
+        self.embedding_dim = embedding_dim
+        self.hidden_dim = hidden_dim
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.pretrain_epochs = pretrain_epochs
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.clip_norm = clip_norm
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.required = False
+        return tags
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None) -> TextGAN:
+        """Train the generator on texts.
+
+        Parameters
+        ----------
+        X : list of str, 1-D array of str, or 2-D int array of shape (n_texts, width)
+            Training texts, or token ids in the layout of
+            :meth:`TextTokenizer.transform` (then ``sample`` returns ids too).
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : TextGAN
+            The fitted estimator.
+        """
+        algorithm_class = get_algorithm(self.algorithm)
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        continuing = self.warm_start and hasattr(self, "generator_")
+
+        if continuing:
+            ids = self._encode(X)
+        else:
+            ids = self._encode_and_fit_vocabulary(X)
+            self.max_length_ = int(
+                self.max_length if self.max_length is not None else _lengths(ids).max(initial=0)
+            )
+            self.max_length_ = max(1, self.max_length_)
+        targets = self._to_targets(ids)
+
+        split_seed, torch_seed = rng.randint(0, _SEED_HIGH, size=2)
+        train, valid = self._split(targets, np.random.RandomState(split_seed))
+        cpu_generator = torch.Generator().manual_seed(int(torch_seed))
+        device_generator = torch.Generator(device=device).manual_seed(int(torch_seed))
+
+        generator_kwargs = self._generator_kwargs()
+        if continuing and generator_kwargs != self._generator_config:
+            raise ValueError(
+                "warm_start=True cannot change the generator's architecture "
+                f"(fitted with {self._generator_config}, now {generator_kwargs}); "
+                "set warm_start=False to train a new one."
+            )
+        if continuing:
+            module = self.generator_.to(device)
+            history = self.history_
+        else:
+            module = build_generator(self.generator, **generator_kwargs)
+            init_parameters(module, cpu_generator)
+            module = module.to(device)
+            history = History()
+        set_random_generator(module, device_generator)
+
+        state = TrainingState(
+            generator=module,
+            device=device,
+            train=torch.as_tensor(train, device=device),
+            valid=None if valid is None else torch.as_tensor(valid, device=device),
+            shuffle_generator=cpu_generator,
+            random_generator=device_generator,
+            history=history,
+            log=self._log,
+        )
+        try:
+            algorithm_class(self._training_config()).fit(state)
+        finally:
+            set_random_generator(module, None)
+        module.eval()
+        self.generator_ = module
+        self._generator_config = generator_kwargs
+        self.device_ = device
+        self.history_ = state.history
+        return self
+
+    def _training_config(self) -> TrainingConfig:
+        return TrainingConfig(
+            batch_size=self.batch_size,
+            pretrain_epochs=self.pretrain_epochs,
+            learning_rate=self.learning_rate,
+            optimizer=self.optimizer,
+            clip_norm=self.clip_norm,
+            n_iter_no_change=self.n_iter_no_change,
+            bos_id=BOS_ID,
+            eos_id=EOS_ID,
+            pad_id=PAD_ID,
+        )
+
+    def _generator_kwargs(self) -> dict:
+        return {
+            "vocab_size": int(self.vocabulary_size_),
+            "embedding_dim": int(self.embedding_dim),
+            "hidden_dim": int(self.hidden_dim),
+            "num_layers": int(self.num_layers),
+            "dropout": float(self.dropout),
+        }
+
+    def _split(self, targets: np.ndarray, rng: np.random.RandomState):
+        n_valid = int(np.floor(self.validation_fraction * len(targets)))
+        if self.validation_fraction > 0 and len(targets) >= 2:
+            n_valid = max(1, n_valid)
+        if n_valid == 0:
+            return targets, None
+        order = rng.permutation(len(targets))
+        return targets[order[n_valid:]], targets[order[:n_valid]]
+
+    def _log(self, message: str) -> None:
+        if self.verbose:
+            print(message, flush=True)
+
+    # ------------------------------------------------------------ encoding
+
+    def _encode_and_fit_vocabulary(self, X) -> np.ndarray:
+        """Encode training input, fitting a clone of the tokenizer on texts."""
+        if is_token_id_array(X):
+            ids = _check_ids(X)
+            self.tokenizer_ = None
+            self.vocabulary_size_ = max(N_SPECIAL_TOKENS, int(ids.max(initial=0)) + 1)
+        else:
+            texts = check_texts(X)
+            tokenizer = clone(self.tokenizer) if self.tokenizer is not None else TextTokenizer()
+            ids = _check_ids(tokenizer.fit_transform(texts))
+            self.tokenizer_ = tokenizer
+            self.vocabulary_size_ = int(len(tokenizer.vocabulary_))
+        if not (_lengths(ids) > 0).any():
+            raise ValueError("All texts are empty after tokenization: there is nothing to learn.")
+        return ids
+
+    def _encode(self, X) -> np.ndarray:
+        """Encode input for a fitted model; unknown ids map to the unknown token."""
+        if is_token_id_array(X):
+            ids = _check_ids(X).copy()
+            ids[ids >= self.vocabulary_size_] = UNK_ID
+            return ids
+        if self.tokenizer_ is None:
+            raise TypeError(
+                "This TextGAN was fitted on token ids, so it scores token ids: pass a 2-D "
+                "int array (for texts, fit it on texts or put the tokenizer in a Pipeline)."
+            )
+        texts = check_texts(X)
+        return _check_ids(self.tokenizer_.transform(texts))
+
+    def _to_targets(self, ids: np.ndarray) -> np.ndarray:
+        """Rows of exactly ``max_length_ + 1`` ids: tokens, end token, padding."""
+        lengths = _lengths(ids)
+        too_long = int((lengths > self.max_length_).sum())
+        if too_long:
+            warnings.warn(
+                f"{too_long} text(s) longer than max_length={self.max_length_} tokens "
+                "were truncated.",
+                UserWarning,
+                stacklevel=3,
+            )
+        lengths = np.minimum(lengths, self.max_length_)
+        width = self.max_length_ + 1
+        padded = np.full((len(ids), width), PAD_ID, dtype=np.int64)
+        columns = min(width, ids.shape[1])
+        padded[:, :columns] = ids[:, :columns]
+        padded[np.arange(width)[None, :] >= lengths[:, None]] = PAD_ID
+        padded[np.arange(len(ids)), lengths] = EOS_ID
+        return padded
+
+    # -------------------------------------------------------------- scoring
+
+    def _token_log_likelihoods(self, X) -> tuple[np.ndarray, np.ndarray]:
+        check_is_fitted(self, "generator_")
+        targets = self._to_targets(self._encode(X))
+        sums = np.empty(len(targets), dtype=np.float64)
+        counts = (targets != PAD_ID).sum(axis=1)
+        module = self.generator_
+        module.eval()
+        batch = 1024
+        with torch.no_grad():
+            for start in range(0, len(targets), batch):
+                chunk = torch.as_tensor(targets[start : start + batch], device=self.device_)
+                token_ll = token_log_likelihood(module, chunk, bos_id=BOS_ID, pad_id=PAD_ID)
+                sums[start : start + batch] = token_ll.double().sum(dim=1).cpu().numpy()
+        if not np.isfinite(sums).all():
+            warnings.warn(
+                "The generator gives non-finite log-likelihoods (it has diverged); "
+                f"they are reported as {_WORST_LOG_LIKELIHOOD:g}.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            sums = np.where(np.isfinite(sums), sums, _WORST_LOG_LIKELIHOOD)
+        return sums, counts
+
+    def score_samples(self, X) -> np.ndarray:
+        """Log-likelihood of each text under the generator.
+
+        The end token is part of each text, so this is the log-probability that
+        the generator writes exactly that text. Words outside the vocabulary
+        count as the unknown token; texts longer than ``max_length_`` are
+        truncated (with a warning).
+
+        Parameters
+        ----------
+        X : list of str or 2-D int array
+            Texts, or token ids when the model was fitted on ids.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_texts,)
+            Natural-log likelihood of each text; always finite.
+        """
+        sums, _ = self._token_log_likelihoods(X)
+        return sums
+
+    def score(self, X, y=None) -> float:
+        """Mean log-likelihood per token (end token included); higher is better.
+
+        This is minus the held-out NLL per token (``NLL_test``) when ``X`` is
+        held-out data. It is what ``GridSearchCV`` maximises by default.
+
+        Parameters
+        ----------
+        X : list of str or 2-D int array
+            Texts, or token ids when the model was fitted on ids.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Always finite.
+        """
+        sums, counts = self._token_log_likelihoods(X)
+        return float(sums.sum() / max(1, counts.sum()))
+
+    # ------------------------------------------------------------- sampling
+
+    def sample(self, n_samples: int = 1, temperature: float = 1.0, random_state=None):
+        """Generate new texts.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of texts.
+        temperature : float, default=1.0
+            Softmax temperature: below 1 favours likely tokens (quality), above
+            1 spreads probability (diversity).
+        random_state : int, RandomState instance or None, default=None
+            Seed of the sampling; the same int gives the same texts.
+
+        Returns
+        -------
+        texts : list of str, or ndarray of shape (n_samples, max_length_ + 1)
+            Strings when fitted on texts; token ids (end token, then padding)
+            when fitted on ids.
+        """
+        check_is_fitted(self, "generator_")
+        if isinstance(n_samples, bool) or not isinstance(n_samples, Integral):
+            raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}.")
+        if n_samples < 1:
+            raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
+        if isinstance(temperature, bool) or not isinstance(temperature, Real):
+            raise TypeError(f"temperature must be a float, got {type(temperature).__name__}.")
+        if not (np.isfinite(temperature) and temperature > 0):
+            raise ValueError(f"temperature must be a positive finite number, got {temperature}.")
+        seed = int(check_random_state(random_state).randint(0, _SEED_HIGH))
+        random_generator = torch.Generator(device=self.device_).manual_seed(seed)
+        ids = (
+            sample_sequences(
+                self.generator_,
+                int(n_samples),
+                max_steps=self.max_length_ + 1,
+                bos_id=BOS_ID,
+                eos_id=EOS_ID,
+                pad_id=PAD_ID,
+                temperature=float(temperature),
+                random_generator=random_generator,
+                device=self.device_,
+            )
+            .cpu()
+            .numpy()
+        )
+        if self.tokenizer_ is None:
+            return ids
+        return self.tokenizer_.inverse_transform(ids)
+
+    # ---------------------------------------------------------- persistence
+
+    def __getstate__(self):
+        # A copy: the base class may hand back the live ``__dict__``.
+        state = dict(super().__getstate__())
+        if "generator_" in state:
+            # Plain CPU tensors: the pickle loads on any machine, with or without CUDA.
+            weights = {k: v.detach().cpu() for k, v in state["generator_"].state_dict().items()}
+            state["generator_"] = weights
+            state["device_"] = str(state["device_"])
+        return state
+
+    def __setstate__(self, state):
+        if "generator_" in state and isinstance(state["generator_"], dict):
+            device = loadable_device(state["device_"])
+            module = build_generator(state["generator"], **state["_generator_config"])
+            module.load_state_dict(state["generator_"])
+            state["generator_"] = module.to(device).eval()
+            state["device_"] = device
+        super().__setstate__(state)
+
+
+def _check_ids(ids) -> np.ndarray:
+    ids = np.asarray(ids)
+    if ids.ndim != 2 or not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(
+            f"Token ids must be a 2-D integer array, got shape {ids.shape} and dtype {ids.dtype}."
+        )
+    if ids.size and ids.min() < 0:
+        raise ValueError(f"Token ids must be non-negative, found {int(ids.min())}.")
+    if len(ids) == 0:
+        raise ValueError("X is empty: at least one text is required.")
+    return ids.astype(np.int64, copy=False)
+
+
+def _lengths(ids: np.ndarray) -> np.ndarray:
+    """Number of tokens in each row: everything before the first end or padding id."""
+    stops = (ids == EOS_ID) | (ids == PAD_ID)
+    return np.where(stops.any(axis=1), stops.argmax(axis=1), ids.shape[1])

@@ -1,0 +1,78 @@
+"""Validation of raw-text input at the public boundary.
+
+Every public method that takes texts calls :func:`check_texts` first, so that a
+bad argument fails here with a message naming the problem instead of deep
+inside numpy or torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = ["check_texts", "is_token_id_array"]
+
+
+def is_token_id_array(X: object) -> bool:
+    """Return True when ``X`` is a 2-D array of integer token ids."""
+    return isinstance(X, np.ndarray) and X.ndim == 2 and np.issubdtype(X.dtype, np.integer)
+
+
+def check_texts(X: object, *, name: str = "X", allow_empty: bool = False) -> list[str]:
+    """Check that ``X`` is a collection of str and return it as a list.
+
+    Parameters
+    ----------
+    X : list, tuple, 1-D ndarray, pandas Series or iterable of str
+        The texts. A bare ``str`` is rejected, because iterating over it would
+        silently treat each character as a document.
+    name : str, default="X"
+        Name of the argument, used in error messages.
+    allow_empty : bool, default=False
+        Whether an empty collection is accepted.
+
+    Returns
+    -------
+    texts : list of str
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is a str, bytes, None, not iterable, a 2-D array, or holds an
+        element that is not a str.
+    ValueError
+        If ``X`` is empty and ``allow_empty`` is False.
+
+    Examples
+    --------
+    >>> from sklearn_textgan._validation import check_texts
+    >>> check_texts(("a cat", "a dog"))
+    ['a cat', 'a dog']
+    """
+    if X is None:
+        raise TypeError(f"{name} must be a list of str, got None.")
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a list of str, got a single {type(X).__name__}. "
+            f"Wrap it in a list: [{name}]."
+        )
+    if isinstance(X, np.ndarray) and X.ndim != 1:
+        raise TypeError(f"{name} must be a 1-D collection of str, got an array of shape {X.shape}.")
+    if hasattr(X, "ndim") and getattr(X, "ndim", 1) not in (1,) and not isinstance(X, np.ndarray):
+        raise TypeError(f"{name} must be a 1-D collection of str, got {type(X).__name__}.")
+    if not isinstance(X, Iterable):
+        raise TypeError(f"{name} must be a list of str, got {type(X).__name__}.")
+    texts = list(X)
+    if not texts and not allow_empty:
+        raise ValueError(f"{name} is empty: at least one text is required.")
+    for index, text in enumerate(texts):
+        if isinstance(text, np.str_):
+            continue
+        if not isinstance(text, str):
+            raise TypeError(
+                f"{name} must contain only str; element {index} is "
+                f"{type(text).__name__} ({text!r:.50})."
+            )
+    # np.str_ is a str subclass; plain str keeps pickles and JSON simple.
+    return [str(text) for text in texts]

@@ -1,0 +1,81 @@
+"""Recurrent (LSTM) generator."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ._random import SeededDropout
+
+__all__ = ["LSTMGenerator"]
+
+LSTMState = list[tuple[torch.Tensor, torch.Tensor]]
+
+
+class LSTMGenerator(nn.Module):
+    """Autoregressive LSTM language model over token ids.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids, special tokens included.
+    embedding_dim : int
+        Size of the token embeddings.
+    hidden_dim : int
+        Size of each LSTM layer's hidden state.
+    num_layers : int
+        Number of stacked LSTM layers.
+    dropout : float
+        Dropout on the embeddings, between layers and before the output layer.
+
+    Notes
+    -----
+    The layers are separate single-layer LSTMs so that the dropout between them
+    can draw from an explicit generator (see :class:`SeededDropout`).
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 32,
+        hidden_dim: int = 32,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.hidden_dim = hidden_dim
+        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.layers = nn.ModuleList(
+            nn.LSTM(embedding_dim if i == 0 else hidden_dim, hidden_dim, batch_first=True)
+            for i in range(num_layers)
+        )
+        self.dropout = SeededDropout(dropout)
+        self.output = nn.Linear(hidden_dim, vocab_size)
+
+    def initial_state(self, batch_size: int, device: torch.device) -> LSTMState:
+        zeros = torch.zeros(1, batch_size, self.hidden_dim, device=device)
+        return [(zeros, zeros) for _ in self.layers]
+
+    def _run(self, x: torch.Tensor, state: LSTMState | None) -> tuple[torch.Tensor, LSTMState]:
+        x = self.dropout(self.embedding(x))
+        new_state = []
+        for i, layer in enumerate(self.layers):
+            x, layer_state = layer(x, None if state is None else state[i])
+            x = self.dropout(x)
+            new_state.append(layer_state)
+        return x, new_state
+
+    def features(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Hidden states (batch, time, hidden_dim) that ``output`` maps to logits."""
+        hidden, _ = self._run(inputs, None)
+        return hidden
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Logits of shape (batch, time, vocab) for teacher-forced ``inputs`` (batch, time)."""
+        return self.output(self.features(inputs))
+
+    def step(self, tokens: torch.Tensor, state: LSTMState) -> tuple[torch.Tensor, LSTMState]:
+        """One decoding step: logits (batch, vocab) of the token after ``tokens`` (batch,)."""
+        hidden, state = self._run(tokens.unsqueeze(1), state)
+        return self.output(hidden.squeeze(1)), state

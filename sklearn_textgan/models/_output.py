@@ -1,0 +1,114 @@
+"""The output layer's cross-entropy, fused and chunked.
+
+For a vocabulary of thousands of tokens the (tokens x vocabulary) logits
+matrix dominates the cost of maximum-likelihood training: materialising it,
+its log-softmax and their gradients moves hundreds of megabytes per step.
+Here the logits are built a few rows at a time, turned into their gradient in
+place while still in cache, and reduced straight into the gradients of the
+hidden states, the weight and the bias. Only those gradients are kept for the
+backward pass, never the logits.
+"""
+
+from __future__ import annotations
+
+import torch
+
+__all__ = ["linear_cross_entropy", "linear_token_nll"]
+
+# Rows of logits handled at once: small enough that a chunk stays in cache
+# for a vocabulary of ~10k tokens, large enough that each matrix product is efficient.
+_CHUNK_ROWS = 64
+
+
+def _chunk_nll_and_softmax(
+    hidden: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    targets: torch.Tensor,
+    normalise: bool = True,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-row NLL and, in the same buffer, the softmax of one chunk of rows.
+
+    With ``normalise=False`` the buffer holds unnormalised probabilities.
+    """
+    logits = hidden @ weight.t()
+    if bias is not None:
+        logits += bias
+    # Half-precision logits are summed in float32; float32 and float64 stay as they are.
+    logits = logits.to(torch.promote_types(logits.dtype, torch.float32))
+    picked = logits.gather(1, targets[:, None]).squeeze(1)
+    row_max = logits.amax(dim=1, keepdim=True)
+    probs = logits.sub_(row_max).exp_()
+    total = probs.sum(dim=1, keepdim=True)
+    nll = total.log().squeeze(1) + row_max.squeeze(1) - picked
+    return nll, probs.div_(total) if normalise else probs
+
+
+class _LinearCrossEntropy(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, hidden, weight, bias, targets):
+        need_hidden, need_weight, need_bias = ctx.needs_input_grad[:3]
+        grad_hidden = torch.empty_like(hidden) if need_hidden else None
+        accumulate = torch.promote_types(hidden.dtype, torch.float32)
+        grad_weight = torch.zeros_like(weight, dtype=accumulate) if need_weight else None
+        grad_bias = torch.zeros_like(bias, dtype=accumulate) if need_bias else None
+        total = torch.zeros((), dtype=accumulate, device=hidden.device)
+        for start in range(0, hidden.shape[0], _CHUNK_ROWS):
+            rows = slice(start, start + _CHUNK_ROWS)
+            nll, probs = _chunk_nll_and_softmax(hidden[rows], weight, bias, targets[rows])
+            total += nll.sum()
+            if not (need_hidden or need_weight or need_bias):
+                continue
+            # d(nll)/d(logits) = softmax - one_hot(target), computed in place.
+            grad_logits = probs.scatter_add_(
+                1, targets[rows, None], torch.full_like(nll[:, None], -1.0)
+            ).to(hidden.dtype)
+            if need_hidden:
+                torch.mm(grad_logits, weight, out=grad_hidden[rows])
+            if need_weight:
+                grad_weight.addmm_(grad_logits.t().to(accumulate), hidden[rows].to(accumulate))
+            if need_bias:
+                grad_bias += grad_logits.sum(dim=0)
+        ctx.save_for_backward(grad_hidden, grad_weight, grad_bias)
+        return total
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        grad_hidden, grad_weight, grad_bias = ctx.saved_tensors
+        return (
+            None if grad_hidden is None else grad_hidden * grad_output,
+            None if grad_weight is None else grad_weight * grad_output,
+            None if grad_bias is None else grad_bias * grad_output,
+            None,
+        )
+
+
+def linear_cross_entropy(
+    hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, targets: torch.Tensor
+) -> torch.Tensor:
+    """Summed ``cross_entropy(hidden @ weight.T + bias, targets)``, differentiable.
+
+    Parameters
+    ----------
+    hidden : tensor of shape (n, hidden_dim)
+    weight : tensor of shape (vocab_size, hidden_dim)
+    bias : tensor of shape (vocab_size,) or None
+    targets : long tensor of shape (n,)
+        Every target counts; drop padding rows before calling.
+    """
+    return _LinearCrossEntropy.apply(hidden, weight, bias, targets)
+
+
+@torch.no_grad()
+def linear_token_nll(
+    hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, targets: torch.Tensor
+) -> torch.Tensor:
+    """Negative log-likelihood of each target, shape (n,), without the full logits matrix."""
+    dtype = torch.promote_types(hidden.dtype, torch.float32)
+    out = torch.empty(hidden.shape[0], dtype=dtype, device=hidden.device)
+    for start in range(0, hidden.shape[0], _CHUNK_ROWS):
+        rows = slice(start, start + _CHUNK_ROWS)
+        out[rows], _ = _chunk_nll_and_softmax(
+            hidden[rows], weight, bias, targets[rows], normalise=False
+        )
+    return out

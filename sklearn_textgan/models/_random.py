@@ -1,0 +1,64 @@
+"""Randomness that goes through an explicit ``torch.Generator``.
+
+PyTorch's built-in dropout and parameter initialisers draw from the global
+random number generator, which would make two estimators fitted in the same
+process depend on each other. These helpers take the generator explicitly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["SeededDropout", "init_parameters", "set_random_generator"]
+
+
+class SeededDropout(nn.Module):
+    """Inverted dropout whose mask is drawn from ``self.generator``.
+
+    The generator is not part of the state dict; the training code assigns it
+    with :func:`set_random_generator` before training. Without one, the global
+    generator is used, as :class:`torch.nn.Dropout` does.
+    """
+
+    def __init__(self, p: float = 0.0) -> None:
+        super().__init__()
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {p}.")
+        self.p = float(p)
+        self.generator: torch.Generator | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = torch.empty_like(x).bernoulli_(1.0 - self.p, generator=self.generator)
+        return x * keep / (1.0 - self.p)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+def set_random_generator(module: nn.Module, generator: torch.Generator | None) -> None:
+    """Give every random submodule of ``module`` the same ``generator``."""
+    for submodule in module.modules():
+        if hasattr(submodule, "generator") and not isinstance(submodule, torch.Generator):
+            submodule.generator = generator
+
+
+def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
+    """Initialise all parameters of ``module`` reproducibly from ``generator``.
+
+    Matrices get PyTorch's default recurrent/linear scheme, uniform in
+    ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``; embeddings and vectors get the same
+    bound from their last dimension; biases start at zero.
+    """
+    with torch.no_grad():
+        for name, parameter in module.named_parameters():
+            if name.endswith("bias") or "bias_" in name.rsplit(".", 1)[-1]:
+                parameter.zero_()
+                continue
+            fan_in = parameter.shape[-1] if parameter.dim() > 1 else parameter.shape[0]
+            bound = 1.0 / math.sqrt(max(1, fan_in))
+            parameter.uniform_(-bound, bound, generator=generator)

@@ -1,0 +1,120 @@
+"""Operations shared by every generator: likelihoods and sampling.
+
+A generator is any module with
+
+- ``features(inputs) -> hidden`` of shape (batch, time, hidden_dim) for
+  teacher-forced ``inputs`` (batch, time),
+- ``output``, the ``nn.Linear`` from hidden states to vocabulary logits,
+- ``forward(inputs) -> logits`` (``output(features(inputs))``),
+- ``initial_state(batch_size, device)`` and ``step(tokens, state) -> (logits, state)``
+  for decoding one token at a time.
+
+Sequences are (batch, time) id tensors: tokens, one end token, then padding.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ._output import linear_cross_entropy, linear_token_nll
+
+__all__ = ["shift_right", "summed_nll", "token_log_likelihood", "sample_sequences"]
+
+
+def shift_right(targets: torch.Tensor, bos_id: int) -> torch.Tensor:
+    """Teacher-forcing inputs: the begin token followed by all targets but the last."""
+    bos = torch.full_like(targets[:, :1], bos_id)
+    return torch.cat([bos, targets[:, :-1]], dim=1)
+
+
+def _trim(targets: torch.Tensor, pad_id: int) -> torch.Tensor:
+    """Drop the all-padding columns at the right of a batch (cheaper forward passes)."""
+    width = int((targets != pad_id).sum(dim=1).max())
+    return targets[:, : max(1, width)]
+
+
+def summed_nll(
+    generator: nn.Module, targets: torch.Tensor, *, bos_id: int, pad_id: int
+) -> tuple[torch.Tensor, int]:
+    """Differentiable sum of the token NLLs of ``targets`` and the number of tokens."""
+    targets = _trim(targets, pad_id)
+    hidden = generator.features(shift_right(targets, bos_id))
+    mask = targets != pad_id
+    loss = linear_cross_entropy(
+        hidden[mask], generator.output.weight, generator.output.bias, targets[mask]
+    )
+    return loss, int(mask.sum())
+
+
+@torch.no_grad()
+def token_log_likelihood(
+    generator: nn.Module, targets: torch.Tensor, *, bos_id: int, pad_id: int
+) -> torch.Tensor:
+    """Log-probability of each target token, 0 at padding; shape (batch, time)."""
+    hidden = generator.features(shift_right(targets, bos_id))
+    mask = targets != pad_id
+    out = torch.zeros(targets.shape, dtype=torch.float32, device=targets.device)
+    out[mask] = -linear_token_nll(
+        hidden[mask], generator.output.weight, generator.output.bias, targets[mask]
+    )
+    return out
+
+
+def _draw(logits: torch.Tensor, temperature: float, generator: torch.Generator | None):
+    """One token per row by inverse-CDF sampling (much faster than torch.multinomial on CPU)."""
+    logits = logits.float()
+    weights = logits.sub_(logits.amax(dim=1, keepdim=True))
+    if temperature != 1.0:
+        weights.mul_(1.0 / temperature)
+    cumulative = weights.exp_().cumsum_(dim=1)
+    u = torch.rand(
+        (logits.shape[0], 1), generator=generator, device=logits.device, dtype=cumulative.dtype
+    )
+    tokens = torch.searchsorted(cumulative, u * cumulative[:, -1:], right=True).squeeze(1)
+    # u * total can round up to total itself; clamp keeps the index in range.
+    return tokens.clamp_(max=logits.shape[1] - 1)
+
+
+@torch.no_grad()
+def sample_sequences(
+    generator: nn.Module,
+    n_samples: int,
+    *,
+    max_steps: int,
+    bos_id: int,
+    eos_id: int,
+    pad_id: int,
+    temperature: float = 1.0,
+    random_generator: torch.Generator | None = None,
+    batch_size: int = 512,
+    device: torch.device | None = None,
+) -> torch.Tensor:
+    """Ancestral sampling of ``n_samples`` sequences of at most ``max_steps`` tokens.
+
+    Each row ends at its first end token, after which it is padded; a row that
+    reaches ``max_steps`` without one is left without an end token. Sampling
+    runs in batches of ``batch_size`` rows so memory stays bounded (and the
+    logits of a batch stay in cache).
+    """
+    device = device or next(generator.parameters()).device
+    was_training = generator.training
+    generator.eval()
+    chunks = []
+    for start in range(0, n_samples, batch_size):
+        size = min(batch_size, n_samples - start)
+        tokens = torch.full((size,), bos_id, dtype=torch.long, device=device)
+        state = generator.initial_state(size, device)
+        finished = torch.zeros(size, dtype=torch.bool, device=device)
+        out = torch.full((size, max_steps), pad_id, dtype=torch.long, device=device)
+        for t in range(max_steps):
+            logits, state = generator.step(tokens, state)
+            tokens = _draw(logits, temperature, random_generator)
+            out[:, t] = tokens.masked_fill(finished, pad_id)
+            finished |= tokens == eos_id
+            # Checked only every few steps: the host sync costs more than a few wasted steps.
+            if t % 8 == 7 and bool(finished.all()):
+                break
+        chunks.append(out)
+    generator.train(was_training)
+    return torch.cat(chunks, dim=0)

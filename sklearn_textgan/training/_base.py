@@ -1,0 +1,75 @@
+"""What every training strategy receives: its configuration and the training state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import torch
+from torch import nn
+
+from ._history import History
+
+__all__ = ["Algorithm", "TrainingConfig", "TrainingState", "iter_batches"]
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Hyper-parameters of training, copied from the estimator's parameters."""
+
+    batch_size: int = 64
+    pretrain_epochs: int = 10
+    learning_rate: float = 0.005
+    optimizer: str = "adam"
+    clip_norm: float | None = 5.0
+    n_iter_no_change: int | None = 5
+    bos_id: int = 1
+    eos_id: int = 2
+    pad_id: int = 0
+    eval_batch_size: int = 1024
+
+
+@dataclass
+class TrainingState:
+    """Everything a training step reads or changes; nothing global.
+
+    ``train`` and ``valid`` are (n, time) id tensors already on ``device``:
+    tokens, one end token, then padding. ``shuffle_generator`` lives on the
+    CPU and decides the order of examples; ``random_generator`` lives on
+    ``device`` and drives dropout and sampling.
+    """
+
+    generator: nn.Module
+    device: torch.device
+    train: torch.Tensor
+    valid: torch.Tensor | None
+    shuffle_generator: torch.Generator
+    random_generator: torch.Generator
+    history: History = field(default_factory=History)
+    log: Callable[[str], None] = lambda message: None
+
+
+class Algorithm:
+    """A training strategy: a sequence of phases run on a :class:`TrainingState`."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, config: TrainingConfig) -> None:
+        self.config = config
+
+    def fit(self, state: TrainingState) -> None:
+        raise NotImplementedError
+
+
+def iter_batches(
+    n_examples: int, batch_size: int, generator: torch.Generator, *, shuffle: bool = True
+) -> Iterator[torch.Tensor]:
+    """Index batches over ``n_examples``, in an order drawn from ``generator``.
+
+    The order depends only on the generator's state, so one process or several
+    (each taking every k-th batch) see the same epoch.
+    """
+    order = torch.randperm(n_examples, generator=generator) if shuffle else torch.arange(n_examples)
+    for start in range(0, n_examples, batch_size):
+        yield order[start : start + batch_size]

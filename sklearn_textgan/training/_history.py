@@ -1,0 +1,62 @@
+"""Training history: one record (a dict) per epoch, readable as a table."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["History"]
+
+
+class History(list):
+    """A list of per-epoch records that also reads like a table.
+
+    ``history[i]`` is the i-th record (a dict); ``history["train_loss"]`` and
+    ``history[:, "train_loss"]`` are that column as a list, ``None`` where an
+    epoch has no such value (for example a validation loss when there is no
+    validation set).
+    """
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return [record.get(key) for record in self]
+        if isinstance(key, tuple) and len(key) == 2 and isinstance(key[1], str):
+            rows = list.__getitem__(self, key[0])
+            rows = rows if isinstance(rows, list) else [rows]
+            return [record.get(key[1]) for record in rows]
+        return list.__getitem__(self, key)
+
+    @property
+    def columns(self) -> list[str]:
+        """Keys that occur in any record, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for record in self:
+            seen.update(dict.fromkeys(record))
+        return list(seen)
+
+    def to_string(self) -> str:
+        """Format the records as an aligned text table."""
+        columns = self.columns
+        cells = [[_format(record.get(column)) for column in columns] for record in self]
+        widths = [
+            max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)
+        ]
+        lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
+        lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"History({list.__repr__(self)})"
+
+    def __str__(self) -> str:
+        return self.to_string()
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if math.isfinite(value) and value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
+            return f"{value:.3e}"
+        return f"{value:.4f}"
+    return str(value)
