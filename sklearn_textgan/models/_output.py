@@ -17,7 +17,7 @@ __all__ = ["linear_cross_entropy", "linear_token_nll"]
 
 # Rows of logits handled at once: small enough that a chunk stays in cache
 # for a vocabulary of ~10k tokens, large enough that each matrix product is efficient.
-_CHUNK_ROWS = 64
+_CHUNK_ROWS = 128
 
 
 def _chunk_nll_and_softmax(

@@ -51,14 +51,26 @@ def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
     """Initialise all parameters of ``module`` reproducibly from ``generator``.
 
     Matrices get PyTorch's default recurrent/linear scheme, uniform in
-    ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``; embeddings and vectors get the same
-    bound from their last dimension; biases start at zero.
+    ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``; embeddings and other vectors get the
+    same bound from their last dimension; biases start at zero; normalisation
+    layers start as the identity (scale 1, shift 0). A submodule that needs
+    something else defines ``reset_special_parameters()``, called last.
     """
     with torch.no_grad():
-        for name, parameter in module.named_parameters():
-            if name.endswith("bias") or "bias_" in name.rsplit(".", 1)[-1]:
-                parameter.zero_()
-                continue
-            fan_in = parameter.shape[-1] if parameter.dim() > 1 else parameter.shape[0]
-            bound = 1.0 / math.sqrt(max(1, fan_in))
-            parameter.uniform_(-bound, bound, generator=generator)
+        for submodule in module.modules():
+            is_norm = isinstance(
+                submodule, (nn.LayerNorm, nn.GroupNorm, nn.modules.batchnorm._NormBase)
+            )
+            for name, parameter in submodule.named_parameters(recurse=False):
+                if is_norm:
+                    parameter.fill_(1.0 if name == "weight" else 0.0)
+                elif name.startswith("bias"):
+                    parameter.zero_()
+                else:
+                    fan_in = parameter.shape[-1] if parameter.dim() > 1 else parameter.shape[0]
+                    bound = 1.0 / math.sqrt(max(1, fan_in))
+                    parameter.uniform_(-bound, bound, generator=generator)
+        for submodule in module.modules():
+            reset = getattr(submodule, "reset_special_parameters", None)
+            if callable(reset):
+                reset()

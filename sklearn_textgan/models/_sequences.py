@@ -64,7 +64,8 @@ def token_log_likelihood(
 def _draw(logits: torch.Tensor, temperature: float, generator: torch.Generator | None):
     """One token per row by inverse-CDF sampling (much faster than torch.multinomial on CPU)."""
     logits = logits.float()
-    weights = logits.sub_(logits.amax(dim=1, keepdim=True))
+    # A new tensor: the in-place operations below must not touch the caller's logits.
+    weights = logits - logits.amax(dim=1, keepdim=True)
     if temperature != 1.0:
         weights.mul_(1.0 / temperature)
     cumulative = weights.exp_().cumsum_(dim=1)

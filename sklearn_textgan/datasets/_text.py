@@ -1,0 +1,62 @@
+"""Reading plain-text corpora, one text per line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["load_text"]
+
+
+def load_text(
+    path: str | os.PathLike[str], *, encoding: str = "utf-8", skip_empty: bool = True
+) -> list[str]:
+    """Read a text file holding one text per line.
+
+    Lines are split on ``"\\n"``, ``"\\r\\n"`` and ``"\\r"`` (and on nothing
+    else, so unusual Unicode separators inside a line are kept), and trailing
+    whitespace is removed from each line with :meth:`str.rstrip`. Leading
+    whitespace is kept.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to read.
+    encoding : str, default="utf-8"
+        Text encoding of the file.
+    skip_empty : bool, default=True
+        Whether to drop lines that are empty once their trailing whitespace
+        is removed. A final newline never produces an empty last text.
+
+    Returns
+    -------
+    texts : list of str
+        The lines of the file, in order.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist; the message names the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_textgan.datasets import load_text
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "corpus.txt"
+    ...     _ = path.write_text("a cat sleeps .  \\n\\na dog barks .", encoding="utf-8")
+    ...     load_text(path)
+    ['a cat sleeps .', 'a dog barks .']
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
+    path = Path(path)
+    try:
+        with open(path, encoding=encoding) as handle:
+            texts = [line.rstrip() for line in handle]
+    except FileNotFoundError:
+        raise FileNotFoundError(f"Text file not found: {path}") from None
+    if skip_empty:
+        texts = [text for text in texts if text]
+    return texts

@@ -1,0 +1,178 @@
+"""The PyTorch layer: generators, the fused output layer, sampling, seeded randomness."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from sklearn_textgan.models import (
+    GENERATORS,
+    LSTMGenerator,
+    SeededDropout,
+    build_generator,
+    init_parameters,
+    linear_cross_entropy,
+    linear_token_nll,
+    sample_sequences,
+    set_random_generator,
+    summed_nll,
+    token_log_likelihood,
+)
+
+
+def test_linear_cross_entropy_gradients_match_autograd_in_float64():
+    torch.manual_seed(0)
+    # More rows than one chunk, so the accumulation across chunks is checked too.
+    hidden = torch.randn(150, 3, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(7, 3, dtype=torch.float64, requires_grad=True)
+    bias = torch.randn(7, dtype=torch.float64, requires_grad=True)
+    targets = torch.randint(0, 7, (150,))
+    assert torch.autograd.gradcheck(
+        lambda h, w, b: linear_cross_entropy(h, w, b, targets), (hidden, weight, bias)
+    )
+
+
+def test_linear_cross_entropy_matches_reference_in_float32():
+    torch.manual_seed(1)
+    hidden = torch.randn(517, 16, requires_grad=True)  # not a multiple of the chunk size
+    weight = torch.randn(1000, 16, requires_grad=True)
+    bias = torch.randn(1000, requires_grad=True)
+    targets = torch.randint(0, 1000, (517,))
+    reference = F.cross_entropy(F.linear(hidden, weight, bias), targets, reduction="sum")
+    expected = torch.autograd.grad(reference, (hidden, weight, bias))
+    fused = linear_cross_entropy(hidden, weight, bias, targets)
+    got = torch.autograd.grad(fused, (hidden, weight, bias))
+    assert fused.item() == pytest.approx(reference.item(), rel=1e-5)
+    for a, b in zip(got, expected, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_linear_token_nll_matches_reference():
+    torch.manual_seed(2)
+    hidden, weight = torch.randn(200, 8), torch.randn(30, 8)
+    targets = torch.randint(0, 30, (200,))
+    expected = F.cross_entropy(hidden @ weight.T, targets, reduction="none")
+    torch.testing.assert_close(linear_token_nll(hidden, weight, None, targets), expected)
+
+
+def test_summed_nll_ignores_padding_and_counts_tokens():
+    torch.manual_seed(3)
+    gen = LSTMGenerator(12, 4, 6)
+    targets = torch.tensor([[5, 6, 2, 0, 0], [7, 2, 0, 0, 0]])
+    loss, n_tokens = summed_nll(gen, targets, bos_id=1, pad_id=0)
+    assert n_tokens == 5
+    logits = gen(torch.tensor([[1, 5, 6, 2, 0], [1, 7, 2, 0, 0]]))
+    expected = F.cross_entropy(
+        logits.reshape(-1, 12), targets.reshape(-1), ignore_index=0, reduction="sum"
+    )
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    per_token = token_log_likelihood(gen, targets, bos_id=1, pad_id=0)
+    assert per_token.shape == targets.shape
+    assert torch.all(per_token[targets == 0] == 0)
+    assert -per_token.sum().item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_step_and_forward_agree():
+    torch.manual_seed(4)
+    gen = LSTMGenerator(20, 8, 8, num_layers=2).eval()
+    inputs = torch.randint(0, 20, (3, 6))
+    full = gen(inputs)
+    state = gen.initial_state(3, torch.device("cpu"))
+    for t in range(6):
+        logits, state = gen.step(inputs[:, t], state)
+        torch.testing.assert_close(logits, full[:, t], rtol=1e-5, atol=1e-6)
+
+
+class FixedDistribution(nn.Module):
+    """A 'generator' whose next-token logits never change."""
+
+    def __init__(self, logits):
+        super().__init__()
+        self.logits = nn.Parameter(torch.as_tensor(logits, dtype=torch.float32))
+
+    def initial_state(self, batch_size, device):
+        return None
+
+    def step(self, tokens, state):
+        return self.logits.expand(len(tokens), -1), state
+
+
+@pytest.mark.parametrize("temperature", [0.5, 1.0, 2.0])
+def test_sampling_follows_the_tempered_distribution(temperature):
+    logits = torch.tensor([2.0, 0.0, -1.0, 1.0, -30.0])
+    module = FixedDistribution(logits)
+    rng = torch.Generator().manual_seed(0)
+    ids = sample_sequences(
+        module,
+        20000,
+        max_steps=1,
+        bos_id=0,
+        eos_id=99,
+        pad_id=98,
+        temperature=temperature,
+        random_generator=rng,
+        batch_size=3000,
+    )
+    counts = np.bincount(ids[:, 0].numpy(), minlength=5) / 20000
+    expected = torch.softmax(logits / temperature, dim=0).numpy()
+    np.testing.assert_allclose(counts, expected, atol=0.012)
+    assert counts[4] == 0.0  # essentially impossible tokens are never drawn
+
+
+def test_sampling_pads_after_the_end_token_and_is_seeded():
+    module = FixedDistribution([0.0, 0.0, 0.0])  # token 2 is the end token
+    draw = lambda seed: sample_sequences(  # noqa: E731
+        module,
+        50,
+        max_steps=30,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=torch.Generator().manual_seed(seed),
+        batch_size=16,
+    )
+    ids = draw(0)
+    assert ids.shape == (50, 30)
+    for row in ids.tolist():
+        if 2 in row:
+            end = row.index(2)
+            assert all(token == 0 for token in row[end + 1 :])
+    assert torch.equal(ids, draw(0))
+    assert not torch.equal(ids, draw(1))
+
+
+def test_init_parameters_is_reproducible_and_leaves_global_state_alone():
+    torch.manual_seed(5)
+    expected = torch.rand(2)
+    torch.manual_seed(5)
+    first = build_generator("lstm", vocab_size=30, embedding_dim=4, hidden_dim=5)
+    init_parameters(first, torch.Generator().manual_seed(7))
+    second = build_generator("lstm", vocab_size=30, embedding_dim=4, hidden_dim=5)
+    init_parameters(second, torch.Generator().manual_seed(7))
+    assert torch.equal(torch.rand(2), expected)
+    for (name, a), b in zip(first.state_dict().items(), second.state_dict().values(), strict=True):
+        assert torch.equal(a, b), name
+        if "bias" in name:
+            assert torch.all(a == 0)
+
+
+def test_seeded_dropout_uses_its_generator():
+    layer = SeededDropout(0.5).train()
+    x = torch.ones(1000)
+    set_random_generator(layer, torch.Generator().manual_seed(0))
+    a = layer(x)
+    set_random_generator(layer, torch.Generator().manual_seed(0))
+    b = layer(x)
+    assert torch.equal(a, b)
+    assert set(a.unique().tolist()) == {0.0, 2.0}
+    assert 400 < int((a == 0).sum()) < 600
+    assert torch.equal(layer.eval()(x), x)
+    with pytest.raises(ValueError, match="dropout"):
+        SeededDropout(1.0)
+
+
+def test_unknown_generator_lists_valid_names():
+    with pytest.raises(ValueError, match="valid generators are 'lstm'"):
+        build_generator("gru", vocab_size=5)
+    assert "lstm" in GENERATORS
