@@ -16,7 +16,9 @@ from ._device import loadable_device, resolve_device
 from ._tokenizer import BOS_ID, EOS_ID, N_SPECIAL_TOKENS, PAD_ID, UNK_ID, TextTokenizer
 from ._validation import check_texts, is_token_id_array
 from .models import (
+    DISCRIMINATORS,
     GENERATORS,
+    build_discriminator,
     build_generator,
     init_parameters,
     sample_sequences,
@@ -24,7 +26,9 @@ from .models import (
     token_log_likelihood,
 )
 from .training import (
+    LOSSES,
     OPTIMIZERS,
+    TEMPERATURE_SCHEDULES,
     History,
     TrainingConfig,
     TrainingState,
@@ -59,14 +63,43 @@ class TextGAN(DensityMixin, BaseEstimator):
         Training algorithm, looked up in the registry
         ``sklearn_textgan.training.ALGORITHMS``. ``"mle"`` is maximum-likelihood
         (teacher-forced) training, the baseline every GAN is compared with.
-    generator : {"lstm"}, default="lstm"
-        Generator architecture.
+        The GANs pretrain by maximum likelihood for ``pretrain_epochs``, then
+        train adversarially: ``"seqgan"`` (policy gradient with Monte-Carlo
+        rollout rewards), ``"maligan"`` (discriminator-weighted maximum
+        likelihood), ``"relgan"`` (Gumbel-softmax relaxation), ``"dense"``
+        (a reward at every token from a per-prefix discriminator, no rollouts).
+    generator : str or None, default=None
+        Generator architecture from ``sklearn_textgan.models.GENERATORS``
+        (``"lstm"``, ``"rmc"`` relational memory, ``"transformer"``); ``None``
+        takes the algorithm's default (``"rmc"`` for RelGAN, else ``"lstm"``).
+    discriminator : str or None, default=None
+        Discriminator architecture from ``sklearn_textgan.models.DISCRIMINATORS``
+        (``"cnn"``, ``"lstm"``, ``"transformer"``); ``None`` takes the
+        algorithm's default (``"lstm"`` for dense rewards, else ``"cnn"``).
+        Unused by ``"mle"``.
+    loss : str or None, default=None
+        GAN loss from ``sklearn_textgan.training.LOSSES`` (``"minimax"``,
+        ``"non_saturating"``, ``"rsgan"``, ``"wgan_gp"``, ``"hinge"``,
+        ``"lsgan"``); ``None`` takes the algorithm's default (``"rsgan"`` for
+        RelGAN, else ``"non_saturating"``). For the policy-gradient algorithms
+        it is the discriminator's loss.
     embedding_dim : int, default=64
-        Size of the token embeddings.
+        Size of the token embeddings (generator and discriminator).
     hidden_dim : int, default=128
-        Size of the generator's hidden state.
+        Width of the generator's state (LSTM hidden size, relational memory
+        size, Transformer feed-forward width) and of the discriminator.
     num_layers : int, default=1
-        Number of stacked recurrent layers.
+        Number of stacked layers (recurrent layers, attention blocks).
+    num_heads : int, default=2
+        Attention heads of the relational-memory and Transformer modules.
+    mem_slots : int, default=1
+        Memory slots of the relational-memory generator.
+    num_representations : int, default=1
+        Embedding representations of the CNN discriminator (RelGAN used 64).
+    filter_sizes : tuple of int, default=(2, 3, 4, 5)
+        Convolution widths of the CNN discriminator.
+    num_filters : int, default=300
+        Filters of each width in the CNN discriminator.
     dropout : float, default=0.0
         Dropout probability in the generator during training.
     max_length : int or None, default=None
@@ -77,8 +110,28 @@ class TextGAN(DensityMixin, BaseEstimator):
         Texts per gradient step.
     pretrain_epochs : int, default=20
         Epochs of maximum-likelihood training (for GANs: pretraining).
+    discriminator_pretrain_epochs : int, default=3
+        Epochs of discriminator training on real versus generated text
+        before the adversarial phase.
+    adversarial_epochs : int, default=50
+        Adversarial rounds, each one generator update then ``d_steps``
+        discriminator updates; one ``history_`` record each.
+    d_steps : int, default=5
+        Discriminator updates per generator update.
     learning_rate : float, default=0.005
         Learning rate of the maximum-likelihood phase.
+    adversarial_learning_rate : float, default=1e-4
+        Learning rate of the generator in the adversarial phase.
+    discriminator_learning_rate : float, default=1e-4
+        Learning rate of the discriminator.
+    n_rollouts : int, default=16
+        Monte-Carlo completions per prefix for SeqGAN's rewards.
+    gumbel_temperature : float, default=100.0
+        RelGAN: the largest inverse temperature of the Gumbel-softmax, reached
+        at the end of adversarial training.
+    temperature_schedule : {"exp", "linear", "constant"}, default="exp"
+        RelGAN: how the inverse temperature rises from 1 to
+        ``gumbel_temperature``.
     optimizer : {"adam", "adamw"}, default="adam"
         Optimizer of every phase.
     clip_norm : float or None, default=5.0
@@ -113,11 +166,15 @@ class TextGAN(DensityMixin, BaseEstimator):
         Longest text in tokens that the generator models.
     generator_ : torch.nn.Module
         The trained generator.
+    discriminator_ : torch.nn.Module or None
+        The trained discriminator (``None`` for ``"mle"``).
     device_ : torch.device
         Where the generator lives.
     history_ : History
-        One record per epoch: phase, epoch, train loss, validation NLL,
-        learning rate, seconds. ``history_["valid_nll"]`` is a column.
+        One record per epoch: phase (``"mle"``, ``"discriminator"``,
+        ``"adversarial"``), epoch, losses, discriminator accuracy on real and on
+        generated text, Gumbel inverse temperature, validation NLL, learning
+        rate, seconds. ``history_["valid_nll"]`` is a column.
 
     See Also
     --------
@@ -143,15 +200,30 @@ class TextGAN(DensityMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "tokenizer": [HasMethods(["fit", "transform", "inverse_transform"]), None],
         "algorithm": [str],
-        "generator": [StrOptions(set(GENERATORS))],
+        "generator": [StrOptions(set(GENERATORS)), None],
+        "discriminator": [StrOptions(set(DISCRIMINATORS)), None],
+        "loss": [StrOptions(set(LOSSES)), None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "hidden_dim": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "num_heads": [Interval(Integral, 1, None, closed="left")],
+        "mem_slots": [Interval(Integral, 1, None, closed="left")],
+        "num_representations": [Interval(Integral, 1, None, closed="left")],
+        "filter_sizes": [tuple, list],
+        "num_filters": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "max_length": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
+        "discriminator_pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
+        "adversarial_epochs": [Interval(Integral, 0, None, closed="left")],
+        "d_steps": [Interval(Integral, 0, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "adversarial_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "n_rollouts": [Interval(Integral, 1, None, closed="left")],
+        "gumbel_temperature": [Interval(Real, 1, None, closed="left")],
+        "temperature_schedule": [StrOptions(set(TEMPERATURE_SCHEDULES))],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
@@ -167,15 +239,30 @@ class TextGAN(DensityMixin, BaseEstimator):
         *,
         tokenizer=None,
         algorithm="mle",
-        generator="lstm",
+        generator=None,
+        discriminator=None,
+        loss=None,
         embedding_dim=64,
         hidden_dim=128,
         num_layers=1,
+        num_heads=2,
+        mem_slots=1,
+        num_representations=1,
+        filter_sizes=(2, 3, 4, 5),
+        num_filters=300,
         dropout=0.0,
         max_length=None,
         batch_size=64,
         pretrain_epochs=20,
+        discriminator_pretrain_epochs=3,
+        adversarial_epochs=50,
+        d_steps=5,
         learning_rate=0.005,
+        adversarial_learning_rate=1e-4,
+        discriminator_learning_rate=1e-4,
+        n_rollouts=16,
+        gumbel_temperature=100.0,
+        temperature_schedule="exp",
         optimizer="adam",
         clip_norm=5.0,
         validation_fraction=0.1,
@@ -188,14 +275,29 @@ class TextGAN(DensityMixin, BaseEstimator):
         self.tokenizer = tokenizer
         self.algorithm = algorithm
         self.generator = generator
+        self.discriminator = discriminator
+        self.loss = loss
         self.embedding_dim = embedding_dim
         self.hidden_dim = hidden_dim
         self.num_layers = num_layers
+        self.num_heads = num_heads
+        self.mem_slots = mem_slots
+        self.num_representations = num_representations
+        self.filter_sizes = filter_sizes
+        self.num_filters = num_filters
         self.dropout = dropout
         self.max_length = max_length
         self.batch_size = batch_size
         self.pretrain_epochs = pretrain_epochs
+        self.discriminator_pretrain_epochs = discriminator_pretrain_epochs
+        self.adversarial_epochs = adversarial_epochs
+        self.d_steps = d_steps
         self.learning_rate = learning_rate
+        self.adversarial_learning_rate = adversarial_learning_rate
+        self.discriminator_learning_rate = discriminator_learning_rate
+        self.n_rollouts = n_rollouts
+        self.gumbel_temperature = gumbel_temperature
+        self.temperature_schedule = temperature_schedule
         self.optimizer = optimizer
         self.clip_norm = clip_norm
         self.validation_fraction = validation_fraction
@@ -251,22 +353,45 @@ class TextGAN(DensityMixin, BaseEstimator):
         cpu_generator = torch.Generator().manual_seed(int(torch_seed))
         device_generator = torch.Generator(device=device).manual_seed(int(torch_seed))
 
-        generator_kwargs = self._generator_kwargs()
-        if continuing and generator_kwargs != self._generator_config:
-            raise ValueError(
-                "warm_start=True cannot change the generator's architecture "
-                f"(fitted with {self._generator_config}, now {generator_kwargs}); "
-                "set warm_start=False to train a new one."
-            )
+        fitted = self._architecture_ if continuing else {}
+        generator_name = (
+            self.generator or fitted.get("generator") or algorithm_class.default_generator
+        )
+        discriminator_name = self.discriminator or algorithm_class.default_discriminator
+        if fitted.get("discriminator") is not None and self.discriminator is None:
+            discriminator_name = fitted["discriminator"]
+        architecture = self._architecture(generator_name, discriminator_name)
         if continuing:
-            module = self.generator_.to(device)
-            history = self.history_
-        else:
-            module = build_generator(self.generator, **generator_kwargs)
+            # A warm start may add a discriminator (pretrain by "mle", then continue
+            # with a GAN) but may not change what was already trained.
+            changed = [
+                key
+                for key in ("generator", "settings", "discriminator")
+                if fitted[key] != architecture[key]
+                and not (key == "discriminator" and fitted[key] is None)
+            ]
+            if changed:
+                raise ValueError(
+                    "warm_start=True cannot change the trained architecture "
+                    f"({', '.join(changed)}): fitted with {fitted}, now {architecture}; "
+                    "set warm_start=False to train a new model."
+                )
+        module = self.generator_.to(device) if continuing else None
+        discriminator = self.discriminator_ if continuing else None
+        if module is None:
+            module = build_generator(generator_name, **architecture["settings"])
             init_parameters(module, cpu_generator)
             module = module.to(device)
-            history = History()
-        set_random_generator(module, device_generator)
+        if discriminator is None and discriminator_name is not None:
+            discriminator = build_discriminator(discriminator_name, **architecture["settings"])
+            init_parameters(discriminator, cpu_generator)
+        if discriminator is not None:
+            discriminator = discriminator.to(device)
+        history = self.history_ if continuing else History()
+        algorithm_class.check_components(module, discriminator)
+        for part in (module, discriminator):
+            if part is not None:
+                set_random_generator(part, device_generator)
 
         state = TrainingState(
             generator=module,
@@ -277,14 +402,18 @@ class TextGAN(DensityMixin, BaseEstimator):
             random_generator=device_generator,
             history=history,
             log=self._log,
+            discriminator=discriminator,
         )
         try:
             algorithm_class(self._training_config()).fit(state)
         finally:
-            set_random_generator(module, None)
-        module.eval()
+            for part in (module, discriminator):
+                if part is not None:
+                    set_random_generator(part, None)
+                    part.eval()
         self.generator_ = module
-        self._generator_config = generator_kwargs
+        self.discriminator_ = discriminator
+        self._architecture_ = architecture
         self.device_ = device
         self.history_ = state.history
         return self
@@ -300,15 +429,35 @@ class TextGAN(DensityMixin, BaseEstimator):
             bos_id=BOS_ID,
             eos_id=EOS_ID,
             pad_id=PAD_ID,
+            loss=self.loss,
+            discriminator_pretrain_epochs=self.discriminator_pretrain_epochs,
+            adversarial_epochs=self.adversarial_epochs,
+            d_steps=self.d_steps,
+            adversarial_learning_rate=self.adversarial_learning_rate,
+            discriminator_learning_rate=self.discriminator_learning_rate,
+            n_rollouts=self.n_rollouts,
+            gumbel_temperature=self.gumbel_temperature,
+            temperature_schedule=self.temperature_schedule,
         )
 
-    def _generator_kwargs(self) -> dict:
+    def _architecture(self, generator_name: str, discriminator_name: str | None) -> dict:
+        """Everything needed to rebuild the modules: names and shared settings."""
         return {
-            "vocab_size": int(self.vocabulary_size_),
-            "embedding_dim": int(self.embedding_dim),
-            "hidden_dim": int(self.hidden_dim),
-            "num_layers": int(self.num_layers),
-            "dropout": float(self.dropout),
+            "generator": generator_name,
+            "discriminator": discriminator_name,
+            "settings": {
+                "vocab_size": int(self.vocabulary_size_),
+                "embedding_dim": int(self.embedding_dim),
+                "hidden_dim": int(self.hidden_dim),
+                "num_layers": int(self.num_layers),
+                "num_heads": int(self.num_heads),
+                "mem_slots": int(self.mem_slots),
+                "num_representations": int(self.num_representations),
+                "filter_sizes": tuple(int(size) for size in self.filter_sizes),
+                "num_filters": (int(self.num_filters),) * len(self.filter_sizes),
+                "dropout": float(self.dropout),
+                "max_length": int(self.max_length_),
+            },
         }
 
     def _split(self, targets: np.ndarray, rng: np.random.RandomState):
@@ -501,17 +650,22 @@ class TextGAN(DensityMixin, BaseEstimator):
         state = dict(super().__getstate__())
         if "generator_" in state:
             # Plain CPU tensors: the pickle loads on any machine, with or without CUDA.
-            weights = {k: v.detach().cpu() for k, v in state["generator_"].state_dict().items()}
-            state["generator_"] = weights
+            for key in ("generator_", "discriminator_"):
+                if state.get(key) is not None:
+                    state[key] = {k: v.detach().cpu() for k, v in state[key].state_dict().items()}
             state["device_"] = str(state["device_"])
         return state
 
     def __setstate__(self, state):
         if "generator_" in state and isinstance(state["generator_"], dict):
             device = loadable_device(state["device_"])
-            module = build_generator(state["generator"], **state["_generator_config"])
-            module.load_state_dict(state["generator_"])
-            state["generator_"] = module.to(device).eval()
+            architecture = state["_architecture_"]
+            builders = {"generator_": build_generator, "discriminator_": build_discriminator}
+            for key, build in builders.items():
+                if state[key] is not None:
+                    module = build(architecture[key[:-1]], **architecture["settings"])
+                    module.load_state_dict(state[key])
+                    state[key] = module.to(device).eval()
             state["device_"] = device
         super().__setstate__(state)
 

@@ -194,6 +194,11 @@ def test_bad_scoring_input_gives_clear_errors(fitted):
     [
         ({"algorithm": "gan9000"}, r"Unknown algorithm 'gan9000'; valid algorithms are .*'mle'"),
         ({"generator": "gru"}, "generator"),
+        ({"discriminator": "svm"}, "discriminator"),
+        ({"loss": "wasserstein"}, "loss"),
+        ({"temperature_schedule": "cosine"}, "temperature_schedule"),
+        ({"gumbel_temperature": 0.5}, "gumbel_temperature"),
+        ({"n_rollouts": 0}, "n_rollouts"),
         ({"hidden_dim": 0}, "hidden_dim"),
         ({"dropout": 1.0}, "dropout"),
         ({"learning_rate": -1.0}, "learning_rate"),

@@ -1,14 +1,37 @@
-"""PyTorch modules: generators (and, later, discriminators). Imports torch only."""
+"""PyTorch modules: generators and discriminators, and what they share. Imports torch only."""
 
+from ._discriminators import CNNDiscriminator, LSTMDiscriminator, TransformerDiscriminator
 from ._lstm import LSTMGenerator
 from ._output import linear_cross_entropy, linear_token_nll
 from ._random import SeededDropout, init_parameters, set_random_generator
-from ._registry import GENERATORS, build_generator
-from ._sequences import sample_sequences, shift_right, summed_nll, token_log_likelihood
+from ._registry import (
+    DISCRIMINATORS,
+    GENERATORS,
+    accepted_arguments,
+    build_discriminator,
+    build_generator,
+)
+from ._relational import RelationalMemoryGenerator
+from ._sequences import (
+    sample_sequences,
+    shift_right,
+    summed_nll,
+    token_log_likelihood,
+    token_log_probs,
+)
+from ._transformer import TransformerGenerator
 
 __all__ = [
+    "CNNDiscriminator",
+    "DISCRIMINATORS",
     "GENERATORS",
+    "LSTMDiscriminator",
+    "TransformerDiscriminator",
+    "accepted_arguments",
+    "build_discriminator",
     "LSTMGenerator",
+    "RelationalMemoryGenerator",
+    "TransformerGenerator",
     "SeededDropout",
     "build_generator",
     "init_parameters",
@@ -19,4 +42,5 @@ __all__ = [
     "shift_right",
     "summed_nll",
     "token_log_likelihood",
+    "token_log_probs",
 ]

@@ -75,7 +75,14 @@ class LSTMGenerator(nn.Module):
         """Logits of shape (batch, time, vocab) for teacher-forced ``inputs`` (batch, time)."""
         return self.output(self.features(inputs))
 
+    def step_features(
+        self, tokens: torch.Tensor, state: LSTMState
+    ) -> tuple[torch.Tensor, LSTMState]:
+        """One decoding step: hidden state (batch, hidden_dim) after reading ``tokens`` (batch,)."""
+        hidden, state = self._run(tokens.unsqueeze(1), state)
+        return hidden.squeeze(1), state
+
     def step(self, tokens: torch.Tensor, state: LSTMState) -> tuple[torch.Tensor, LSTMState]:
         """One decoding step: logits (batch, vocab) of the token after ``tokens`` (batch,)."""
-        hidden, state = self._run(tokens.unsqueeze(1), state)
-        return self.output(hidden.squeeze(1)), state
+        hidden, state = self.step_features(tokens, state)
+        return self.output(hidden), state

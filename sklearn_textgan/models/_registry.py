@@ -1,33 +1,70 @@
-"""Registry of generator architectures, so that callers look names up instead of branching."""
+"""Registries of generator and discriminator architectures.
+
+Callers look names up here instead of branching on them. Each architecture
+takes the keyword arguments it needs from a shared pool (vocabulary size,
+widths, depth, dropout, ...), so the estimator can pass one set of settings
+to whichever architecture the user named.
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import torch
 from torch import nn
 
+from ._discriminators import CNNDiscriminator, LSTMDiscriminator, TransformerDiscriminator
 from ._lstm import LSTMGenerator
+from ._relational import RelationalMemoryGenerator
+from ._transformer import TransformerGenerator
 
-__all__ = ["GENERATORS", "build_generator"]
+__all__ = [
+    "DISCRIMINATORS",
+    "GENERATORS",
+    "accepted_arguments",
+    "build_discriminator",
+    "build_generator",
+]
 
 GENERATORS: dict[str, Callable[..., nn.Module]] = {
     "lstm": LSTMGenerator,
+    "rmc": RelationalMemoryGenerator,
+    "transformer": TransformerGenerator,
+}
+
+DISCRIMINATORS: dict[str, Callable[..., nn.Module]] = {
+    "cnn": CNNDiscriminator,
+    "lstm": LSTMDiscriminator,
+    "transformer": TransformerDiscriminator,
 }
 
 
-def build_generator(name: str, **kwargs) -> nn.Module:
-    """Build the generator registered under ``name`` with ``kwargs``.
+def accepted_arguments(factory: Callable[..., nn.Module], settings: dict) -> dict:
+    """The subset of ``settings`` that ``factory`` takes as keyword arguments."""
+    parameters = inspect.signature(factory).parameters
+    return {key: value for key, value in settings.items() if key in parameters}
 
-    PyTorch's layers draw their initial weights from the global random number
-    generator; building them inside ``fork_rng`` leaves the caller's global
-    state as it was. Callers then initialise the weights from their own
-    generator (:func:`init_parameters`) or load a state dict.
-    """
+
+def _build(kind: str, registry: dict, name: str, settings: dict) -> nn.Module:
     try:
-        factory = GENERATORS[name]
+        factory = registry[name]
     except KeyError:
-        valid = ", ".join(repr(key) for key in sorted(GENERATORS))
-        raise ValueError(f"Unknown generator {name!r}; valid generators are {valid}.") from None
+        valid = ", ".join(repr(key) for key in sorted(registry))
+        raise ValueError(f"Unknown {kind} {name!r}; valid {kind}s are {valid}.") from None
+    # PyTorch's layers draw their initial weights from the global random number
+    # generator; building them inside fork_rng leaves the caller's global state
+    # as it was. Callers then initialise the weights from their own generator
+    # (init_parameters) or load a state dict.
     with torch.random.fork_rng(devices=[]):
-        return factory(**kwargs)
+        return factory(**accepted_arguments(factory, settings))
+
+
+def build_generator(name: str, **settings) -> nn.Module:
+    """Build the generator registered under ``name`` from the ``settings`` it accepts."""
+    return _build("generator", GENERATORS, name, settings)
+
+
+def build_discriminator(name: str, **settings) -> nn.Module:
+    """Build the discriminator registered under ``name`` from the ``settings`` it accepts."""
+    return _build("discriminator", DISCRIMINATORS, name, settings)

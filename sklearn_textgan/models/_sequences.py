@@ -19,7 +19,13 @@ from torch import nn
 
 from ._output import linear_cross_entropy, linear_token_nll
 
-__all__ = ["shift_right", "summed_nll", "token_log_likelihood", "sample_sequences"]
+__all__ = [
+    "sample_sequences",
+    "shift_right",
+    "summed_nll",
+    "token_log_likelihood",
+    "token_log_probs",
+]
 
 
 def shift_right(targets: torch.Tensor, bos_id: int) -> torch.Tensor:
@@ -45,6 +51,19 @@ def summed_nll(
         hidden[mask], generator.output.weight, generator.output.bias, targets[mask]
     )
     return loss, int(mask.sum())
+
+
+def token_log_probs(
+    generator: nn.Module, targets: torch.Tensor, *, bos_id: int, pad_id: int
+) -> torch.Tensor:
+    """Differentiable log-probability of each target token, 0 at padding; (batch, time).
+
+    Builds the full logits tensor, so use it for generated batches (policy
+    gradients), not for scoring large data sets.
+    """
+    logits = generator(shift_right(targets, bos_id))
+    picked = torch.log_softmax(logits.float(), dim=-1).gather(-1, targets.unsqueeze(-1))
+    return picked.squeeze(-1).masked_fill(targets == pad_id, 0.0)
 
 
 @torch.no_grad()

@@ -1,13 +1,34 @@
 """Training strategies (one per algorithm) and the loops they share. Imports torch only."""
 
+from ._adversarial import AdversarialAlgorithm
 from ._base import Algorithm, TrainingConfig, TrainingState, iter_batches
+from ._dense import DenseReward
 from ._history import History
+from ._losses import LOSSES, GANLoss, get_loss, gradient_penalty
+from ._maligan import MaliGAN
 from ._mle import MaximumLikelihood, mean_nll, train_mle
 from ._optim import OPTIMIZERS, make_optimizer
 from ._registry import ALGORITHMS, get_algorithm, register_algorithm
+from ._relgan import RelGAN, gumbel_generate
+from ._rollout import rollout_rewards
+from ._schedules import TEMPERATURE_SCHEDULES, inverse_temperature
+from ._seqgan import SeqGAN
 
 __all__ = [
     "ALGORITHMS",
+    "LOSSES",
+    "TEMPERATURE_SCHEDULES",
+    "AdversarialAlgorithm",
+    "DenseReward",
+    "GANLoss",
+    "MaliGAN",
+    "RelGAN",
+    "SeqGAN",
+    "get_loss",
+    "gradient_penalty",
+    "gumbel_generate",
+    "inverse_temperature",
+    "rollout_rewards",
     "OPTIMIZERS",
     "Algorithm",
     "History",

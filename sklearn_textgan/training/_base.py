@@ -28,6 +28,16 @@ class TrainingConfig:
     eos_id: int = 2
     pad_id: int = 0
     eval_batch_size: int = 1024
+    # Adversarial phase (ignored by "mle").
+    loss: str | None = None
+    discriminator_pretrain_epochs: int = 3
+    adversarial_epochs: int = 50
+    d_steps: int = 5
+    adversarial_learning_rate: float = 1e-4
+    discriminator_learning_rate: float = 1e-4
+    n_rollouts: int = 16
+    gumbel_temperature: float = 100.0
+    temperature_schedule: str = "exp"
 
 
 @dataclass
@@ -48,12 +58,25 @@ class TrainingState:
     random_generator: torch.Generator
     history: History = field(default_factory=History)
     log: Callable[[str], None] = lambda message: None
+    discriminator: nn.Module | None = None
 
 
 class Algorithm:
-    """A training strategy: a sequence of phases run on a :class:`TrainingState`."""
+    """A training strategy: a sequence of phases run on a :class:`TrainingState`.
+
+    The class attributes say what the estimator must build for it: the default
+    architectures and loss when the user leaves them unset, and whether a
+    discriminator is needed at all.
+    """
 
     name: ClassVar[str] = ""
+    default_generator: ClassVar[str] = "lstm"
+    default_discriminator: ClassVar[str | None] = None
+    default_loss: ClassVar[str | None] = None
+
+    @classmethod
+    def check_components(cls, generator: nn.Module, discriminator: nn.Module | None) -> None:
+        """Raise ValueError when the architectures cannot be trained by this algorithm."""
 
     def __init__(self, config: TrainingConfig) -> None:
         self.config = config

@@ -1,0 +1,357 @@
+"""Discriminators: networks that score token sequences as real or generated.
+
+Common interface
+----------------
+Every discriminator takes ``x`` as either
+
+* a LongTensor (batch, time) of token ids (tokens, one end token, then
+  padding, which is embedded like any other id), or
+* a FloatTensor (batch, time, vocab) of one-hot or relaxed one-hot rows, such
+  as Gumbel-softmax samples; gradients flow through them to the input.
+
+A hard one-hot float input gives the same output as the equivalent ids.
+
+``forward(x)`` returns a tensor (batch, K) of K independent realism logits
+per sequence, higher meaning more real: K is ``num_representations`` for
+:class:`CNNDiscriminator` and 1 for the others (the attribute ``num_outputs``
+holds K).
+
+The class attribute ``per_token`` says whether the discriminator also has
+``token_logits(x)``, returning (batch, time) logits that the prefix ending at
+each position is real, for per-token rewards; each depends only on the tokens
+up to its position.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ._random import SeededDropout
+
+__all__ = ["CNNDiscriminator", "LSTMDiscriminator", "TransformerDiscriminator"]
+
+
+class TokenEmbedding(nn.Module):
+    """One or several embedding matrices applied to ids or to soft one-hot rows.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids.
+    embedding_dim : int
+        Size of each embedding.
+    num_representations : int
+        Number of independent embedding matrices.
+
+    Notes
+    -----
+    The weight has shape (num_representations, vocab_size, embedding_dim), so
+    that :func:`init_parameters` scales it by ``embedding_dim`` whatever the
+    number of representations.
+    """
+
+    def __init__(self, vocab_size: int, embedding_dim: int, num_representations: int = 1) -> None:
+        super().__init__()
+        for name, value in [
+            ("vocab_size", vocab_size),
+            ("embedding_dim", embedding_dim),
+            ("num_representations", num_representations),
+        ]:
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}.")
+        self.vocab_size = vocab_size
+        self.embedding_dim = embedding_dim
+        self.num_representations = num_representations
+        self.weight = nn.Parameter(torch.randn(num_representations, vocab_size, embedding_dim))
+
+    def _flat_weight(self) -> torch.Tensor:
+        # (vocab, representations * dim): one lookup or product embeds every representation.
+        return self.weight.transpose(0, 1).reshape(self.vocab_size, -1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Embeddings (batch, time, num_representations, embedding_dim) of ``x``."""
+        weight = self._flat_weight()
+        if x.is_floating_point():
+            if x.dim() != 3 or x.shape[-1] != self.vocab_size:
+                raise ValueError(
+                    f"Soft inputs must have shape (batch, time, {self.vocab_size}), "
+                    f"got {tuple(x.shape)}."
+                )
+            flat = x.to(weight.dtype) @ weight
+        else:
+            if x.dim() != 2:
+                raise ValueError(f"Id inputs must have shape (batch, time), got {tuple(x.shape)}.")
+            flat = F.embedding(x, weight)
+        return flat.view(*x.shape[:2], self.num_representations, self.embedding_dim)
+
+    def single(self, x: torch.Tensor) -> torch.Tensor:
+        """Embeddings (batch, time, embedding_dim) of the first representation."""
+        return self(x)[:, :, 0]
+
+
+def _check_width(x: torch.Tensor, width: int) -> None:
+    if x.shape[1] > width:
+        raise ValueError(f"Inputs may have at most {width} positions, got {x.shape[1]}.")
+
+
+class CNNDiscriminator(nn.Module):
+    """Convolutional text classifier, optionally over several embeddings.
+
+    Convolutions of several widths slide over time, each followed by a ReLU
+    and max-over-time pooling; the pooled features go through a highway
+    layer, dropout and a linear layer to one logit.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids.
+    embedding_dim : int
+        Size of each embedding.
+    max_length : int
+        Longest sequence without its end token; inputs have at most
+        ``max_length + 1`` positions and shorter ones are padded with the
+        padding id 0 to that width, so extra padding never changes the output.
+    filter_sizes : sequence of int
+        Widths (in positions) of the convolutions. Widths over
+        ``max_length + 1`` are dropped; if none is left, the narrowest one is
+        clipped to ``max_length + 1``.
+    num_filters : sequence of int
+        Number of filters of each width.
+    num_representations : int
+        Number of embedding matrices. The same convolutional network reads
+        every representation and gives one logit per representation, as in
+        RelGAN's multiple-representation discriminator.
+    dropout : float
+        Dropout before the output layer.
+    """
+
+    per_token = False
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 64,
+        max_length: int = 20,
+        filter_sizes: Sequence[int] = (2, 3, 4, 5),
+        num_filters: Sequence[int] = (300, 300, 300, 300),
+        num_representations: int = 1,
+        dropout: float = 0.25,
+    ) -> None:
+        super().__init__()
+        if len(filter_sizes) != len(num_filters) or not filter_sizes:
+            raise ValueError(
+                "filter_sizes and num_filters must be non-empty and of the same length, got "
+                f"{len(filter_sizes)} and {len(num_filters)}."
+            )
+        if min(filter_sizes) < 1 or min(num_filters) < 1:
+            raise ValueError("filter_sizes and num_filters must be positive.")
+        if max_length < 1:
+            raise ValueError(f"max_length must be at least 1, got {max_length}.")
+        self.width = max_length + 1
+        kept = [(s, n) for s, n in zip(filter_sizes, num_filters, strict=True) if s <= self.width]
+        if not kept:
+            narrowest = min(range(len(filter_sizes)), key=lambda i: filter_sizes[i])
+            kept = [(self.width, num_filters[narrowest])]
+        self.filter_sizes = tuple(s for s, _ in kept)
+        self.num_outputs = num_representations
+        self.embedding = TokenEmbedding(vocab_size, embedding_dim, num_representations)
+        # A kernel spanning the whole embedding is a 1-D convolution over time.
+        self.convolutions = nn.ModuleList(
+            nn.Conv2d(1, n, kernel_size=(s, embedding_dim)) for s, n in kept
+        )
+        features = sum(n for _, n in kept)
+        self.highway = nn.Linear(features, 2 * features)
+        self.dropout = SeededDropout(dropout)
+        self.output = nn.Linear(features, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Realism logits (batch, num_representations) of ``x``."""
+        _check_width(x, self.width)
+        embedded = self.embedding(x)
+        batch, time, reps, dim = embedded.shape
+        if time < self.width:
+            pad = self.embedding.weight[:, 0].expand(batch, self.width - time, reps, dim)
+            embedded = torch.cat([embedded, pad], dim=1)
+        # Representations become batch entries so that one network reads them all.
+        images = embedded.permute(0, 2, 1, 3).reshape(batch * reps, 1, self.width, dim)
+        pooled = [F.relu(conv(images)).squeeze(3).amax(dim=2) for conv in self.convolutions]
+        features = torch.cat(pooled, dim=1)
+        transform, gate = self.highway(features).chunk(2, dim=1)
+        gate = torch.sigmoid(gate)
+        features = gate * F.relu(transform) + (1.0 - gate) * features
+        logits = self.output(self.dropout(features))
+        return logits.view(batch, reps)
+
+
+class LSTMDiscriminator(nn.Module):
+    """Recurrent discriminator that scores every prefix of a sequence.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids.
+    embedding_dim : int
+        Size of the token embeddings.
+    hidden_dim : int
+        Size of each LSTM layer's hidden state.
+    num_layers : int
+        Number of stacked LSTM layers.
+    dropout : float
+        Dropout on the embeddings, between layers and before the output layer.
+
+    Notes
+    -----
+    ``forward`` is the logit at the last position, which has read the whole
+    input.
+    """
+
+    per_token = True
+    num_outputs = 1
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 64,
+        hidden_dim: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        if num_layers < 1 or hidden_dim < 1:
+            raise ValueError("num_layers and hidden_dim must be at least 1.")
+        self.embedding = TokenEmbedding(vocab_size, embedding_dim)
+        # Separate single-layer LSTMs so that the dropout between them is seeded.
+        self.layers = nn.ModuleList(
+            nn.LSTM(embedding_dim if i == 0 else hidden_dim, hidden_dim, batch_first=True)
+            for i in range(num_layers)
+        )
+        self.dropout = SeededDropout(dropout)
+        self.output = nn.Linear(hidden_dim, 1)
+
+    def token_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (batch, time) that the prefix ending at each position is real."""
+        hidden = self.dropout(self.embedding.single(x))
+        for layer in self.layers:
+            hidden, _ = layer(hidden)
+            hidden = self.dropout(hidden)
+        return self.output(hidden).squeeze(2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Realism logits (batch, 1) of ``x``."""
+        return self.token_logits(x)[:, -1:]
+
+
+class _CausalSelfAttention(nn.Module):
+    def __init__(self, width: int, num_heads: int) -> None:
+        super().__init__()
+        self.num_heads = num_heads
+        self.qkv = nn.Linear(width, 3 * width)
+        self.projection = nn.Linear(width, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, time, width = x.shape
+        q, k, v = (
+            part.view(batch, time, self.num_heads, width // self.num_heads).transpose(1, 2)
+            for part in self.qkv(x).chunk(3, dim=2)
+        )
+        # Written out rather than fused: the fused kernels lack the second
+        # derivative that a gradient penalty needs.
+        scores = q @ k.transpose(2, 3) / math.sqrt(q.shape[-1])
+        future = torch.ones(time, time, dtype=torch.bool, device=x.device).triu(1)
+        attended = scores.masked_fill(future, float("-inf")).softmax(dim=-1) @ v
+        return self.projection(attended.transpose(1, 2).reshape(batch, time, width))
+
+
+class _TransformerBlock(nn.Module):
+    """Pre-norm transformer block with causal self-attention."""
+
+    def __init__(self, width: int, hidden_dim: int, num_heads: int, dropout: float) -> None:
+        super().__init__()
+        self.attention_norm = nn.LayerNorm(width)
+        self.attention = _CausalSelfAttention(width, num_heads)
+        self.feed_forward_norm = nn.LayerNorm(width)
+        self.feed_forward = nn.Sequential(
+            nn.Linear(width, hidden_dim), nn.GELU(), nn.Linear(hidden_dim, width)
+        )
+        self.dropout = SeededDropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.dropout(self.attention(self.attention_norm(x)))
+        return x + self.dropout(self.feed_forward(self.feed_forward_norm(x)))
+
+
+class TransformerDiscriminator(nn.Module):
+    """Causal transformer discriminator that scores every prefix of a sequence.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids.
+    embedding_dim : int
+        Model width; must be divisible by ``num_heads``.
+    hidden_dim : int
+        Width of the feed-forward layers.
+    num_layers : int
+        Number of transformer blocks.
+    num_heads : int
+        Number of attention heads.
+    dropout : float
+        Dropout on the embeddings and on each block's residual branches.
+    max_length : int
+        Longest sequence without its end token; inputs have at most
+        ``max_length + 1`` positions, each with a learned position embedding.
+
+    Notes
+    -----
+    ``forward`` is the logit at the last position, which attends to the whole
+    input.
+    """
+
+    per_token = True
+    num_outputs = 1
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int = 64,
+        hidden_dim: int = 128,
+        num_layers: int = 2,
+        num_heads: int = 2,
+        dropout: float = 0.0,
+        max_length: int = 20,
+    ) -> None:
+        super().__init__()
+        if num_heads < 1 or embedding_dim % num_heads != 0:
+            raise ValueError(
+                f"embedding_dim ({embedding_dim}) must be divisible by num_heads ({num_heads})."
+            )
+        if max_length < 1 or num_layers < 1 or hidden_dim < 1:
+            raise ValueError("max_length, num_layers and hidden_dim must be at least 1.")
+        self.width = max_length + 1
+        self.embedding = TokenEmbedding(vocab_size, embedding_dim)
+        self.positions = nn.Parameter(torch.randn(self.width, embedding_dim))
+        self.blocks = nn.ModuleList(
+            _TransformerBlock(embedding_dim, hidden_dim, num_heads, dropout)
+            for _ in range(num_layers)
+        )
+        self.dropout = SeededDropout(dropout)
+        self.final_norm = nn.LayerNorm(embedding_dim)
+        self.output = nn.Linear(embedding_dim, 1)
+
+    def token_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (batch, time) that the prefix ending at each position is real."""
+        _check_width(x, self.width)
+        hidden = self.embedding.single(x) + self.positions[: x.shape[1]]
+        hidden = self.dropout(hidden)
+        for block in self.blocks:
+            hidden = block(hidden)
+        return self.output(self.final_norm(hidden)).squeeze(2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Realism logits (batch, 1) of ``x``."""
+        return self.token_logits(x)[:, -1:]

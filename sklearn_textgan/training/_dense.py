@@ -1,0 +1,78 @@
+"""Dense per-token rewards from a recurrent discriminator (after ScratchGAN)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..models import token_log_probs
+from ._adversarial import AdversarialAlgorithm
+from ._base import TrainingState
+from ._registry import register_algorithm
+
+__all__ = ["DenseReward"]
+
+# ScratchGAN's published settings: discount of future rewards and the decay of
+# the moving-average baseline.
+DISCOUNT = 0.23
+BASELINE_DECAY = 0.08
+
+
+def discounted_returns(rewards: torch.Tensor, mask: torch.Tensor, discount: float) -> torch.Tensor:
+    """R_t = r_t + discount * R_{t+1} over the valid positions of each row."""
+    returns = torch.zeros_like(rewards)
+    running = torch.zeros_like(rewards[:, 0])
+    for t in range(rewards.shape[1] - 1, -1, -1):
+        running = (rewards[:, t] + discount * running) * mask[:, t]
+        returns[:, t] = running
+    return returns
+
+
+@register_algorithm("dense")
+class DenseReward(AdversarialAlgorithm):
+    """REINFORCE with a reward at every token, no rollouts.
+
+    The discriminator judges every prefix (``token_logits``); token t earns
+    r_t = 2 * sigmoid(D_t) - 1, returns are discounted, and a moving average
+    of the returns at each position is the baseline. The discriminator is
+    trained per position too. Works from scratch (``pretrain_epochs=0``).
+    """
+
+    default_discriminator = "lstm"
+
+    @classmethod
+    def check_components(cls, generator: nn.Module, discriminator: nn.Module | None) -> None:
+        if discriminator is not None and not getattr(discriminator, "per_token", False):
+            raise ValueError(
+                "algorithm='dense' needs a discriminator that judges every prefix "
+                "(discriminator='lstm' or 'transformer'), not "
+                f"{type(discriminator).__name__}."
+            )
+
+    def start_adversarial(self, state: TrainingState) -> None:
+        self.baseline = torch.zeros(self.width, device=state.device)
+
+    def discriminator_logits(self, discriminator: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        return discriminator.token_logits(x)
+
+    def generator_step(self, state: TrainingState, progress: float) -> dict:
+        config = self.config
+        samples = self.generate(state, config.batch_size)
+        mask = (samples != config.pad_id).float()
+        with torch.no_grad():
+            state.discriminator.eval()
+            rewards = 2.0 * torch.sigmoid(state.discriminator.token_logits(samples).float()) - 1.0
+            returns = discounted_returns(rewards * mask, mask, DISCOUNT)
+            counts = mask.sum(dim=0)
+            position_means = (returns.sum(dim=0) / counts.clamp(min=1)).where(
+                counts > 0, self.baseline
+            )
+            advantages = (returns - self.baseline) * mask
+            self.baseline.lerp_(position_means, BASELINE_DECAY)
+        state.generator.train()
+        log_probs = token_log_probs(
+            state.generator, samples, bos_id=config.bos_id, pad_id=config.pad_id
+        )
+        loss = -(log_probs * advantages).sum() / mask.sum().clamp(min=1)
+        self.update_generator(state, loss)
+        return {"generator_loss": float(loss.detach()), "mean_reward": float(rewards.mean())}

@@ -1,0 +1,162 @@
+"""Adversarial losses as functions of the discriminator's logits.
+
+Each loss takes ``real`` and ``fake``, the discriminator's logits on real and
+on generated inputs, and returns a scalar: a mean over all their elements.
+With ``D(x) = sigmoid(logit)``:
+
+================== ======================================= ===============================
+name               discriminator loss                      generator loss
+================== ======================================= ===============================
+``minimax``        ``-E log D(x) - E log(1 - D(G(z)))``    ``E log(1 - D(G(z)))``
+``non_saturating`` as ``minimax``                          ``-E log D(G(z))``
+``rsgan``          ``-E log sigmoid(real - fake)``         ``-E log sigmoid(fake - real)``
+``wgan_gp``        ``E fake - E real`` (+ penalty)         ``-E fake``
+``hinge``          ``E relu(1 - real) + E relu(1 + fake)`` ``-E fake``
+``lsgan``          ``E (real - 1)^2 / 2 + E fake^2 / 2``   ``E (fake - 1)^2 / 2``
+================== ======================================= ===============================
+
+The relativistic loss pairs ``real`` and ``fake`` element by element, so
+their shapes must broadcast. For ``wgan_gp`` the caller adds
+:func:`gradient_penalty` to the discriminator loss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = ["LOSSES", "GANLoss", "get_loss", "gradient_penalty"]
+
+LossFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class GANLoss:
+    """The discriminator's and the generator's loss of one GAN objective.
+
+    Both functions take ``(real, fake)`` logits and return a scalar to
+    minimise. ``gradient_penalty`` says whether the discriminator's loss is
+    meant to be completed by :func:`gradient_penalty`.
+    """
+
+    discriminator: LossFunction
+    generator: LossFunction
+    gradient_penalty: bool = False
+
+
+# log sigmoid(x) = -softplus(-x) and log(1 - sigmoid(x)) = -softplus(x), without overflow.
+
+
+def _minimax_discriminator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return F.softplus(-real).mean() + F.softplus(fake).mean()
+
+
+def _minimax_generator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return -F.softplus(fake).mean()
+
+
+def _non_saturating_generator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return F.softplus(-fake).mean()
+
+
+def _relativistic_discriminator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return F.softplus(fake - real).mean()
+
+
+def _relativistic_generator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return F.softplus(real - fake).mean()
+
+
+def _wasserstein_discriminator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return fake.mean() - real.mean()
+
+
+def _critic_generator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return -fake.mean()
+
+
+def _hinge_discriminator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean()
+
+
+def _least_squares_discriminator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return 0.5 * (real - 1.0).square().mean() + 0.5 * fake.square().mean()
+
+
+def _least_squares_generator(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return 0.5 * (fake - 1.0).square().mean()
+
+
+LOSSES: dict[str, GANLoss] = {
+    "minimax": GANLoss(_minimax_discriminator, _minimax_generator),
+    "non_saturating": GANLoss(_minimax_discriminator, _non_saturating_generator),
+    "rsgan": GANLoss(_relativistic_discriminator, _relativistic_generator),
+    "wgan_gp": GANLoss(_wasserstein_discriminator, _critic_generator, gradient_penalty=True),
+    "hinge": GANLoss(_hinge_discriminator, _critic_generator),
+    "lsgan": GANLoss(_least_squares_discriminator, _least_squares_generator),
+}
+
+
+def get_loss(name: str) -> GANLoss:
+    """Return the loss registered under ``name``."""
+    try:
+        return LOSSES[name]
+    except KeyError:
+        valid = ", ".join(repr(key) for key in sorted(LOSSES))
+        raise ValueError(f"Unknown loss {name!r}; valid losses are {valid}.") from None
+
+
+def gradient_penalty(
+    discriminator: nn.Module,
+    real_onehot: torch.Tensor,
+    fake_onehot: torch.Tensor,
+    generator: torch.Generator | None,
+    weight: float = 10.0,
+) -> torch.Tensor:
+    """WGAN-GP penalty ``weight * E (||grad_x critic(x)|| - 1)^2`` at interpolated inputs.
+
+    Parameters
+    ----------
+    discriminator : nn.Module
+        Maps (batch, time, vocab) float inputs to logits (batch, K).
+    real_onehot, fake_onehot : Tensor
+        Real and generated inputs of the same shape (batch, time, vocab).
+    generator : torch.Generator or None
+        Draws the interpolation coefficients, one per sequence; None uses the
+        global generator.
+    weight : float
+        Multiplier of the penalty.
+
+    Returns
+    -------
+    Tensor
+        A scalar, differentiable with respect to the discriminator's parameters.
+
+    Notes
+    -----
+    The losses average all K logits, so the critic they train is the mean of
+    the K logits; that mean is the function whose gradient is penalised.
+    """
+    if real_onehot.shape != fake_onehot.shape or real_onehot.dim() != 3:
+        raise ValueError(
+            "real_onehot and fake_onehot must have the same shape (batch, time, vocab), got "
+            f"{tuple(real_onehot.shape)} and {tuple(fake_onehot.shape)}."
+        )
+    real, fake = real_onehot.detach(), fake_onehot.detach()
+    draw_on = generator.device if generator is not None else real.device
+    alpha = torch.rand(real.shape[0], 1, 1, generator=generator, device=draw_on)
+    alpha = alpha.to(device=real.device, dtype=real.dtype)
+    mixed = (alpha * real + (1.0 - alpha) * fake).requires_grad_(True)
+    # cuDNN's recurrent kernels have no second derivative; the native ones do.
+    recurrent = any(isinstance(module, nn.RNNBase) for module in discriminator.modules())
+    with torch.backends.cudnn.flags(enabled=False) if recurrent else contextlib.nullcontext():
+        critic = discriminator(mixed).flatten(1).mean(dim=1)
+    (gradient,) = torch.autograd.grad(critic.sum(), mixed, create_graph=True)
+    # The small constant keeps the norm differentiable where the gradient vanishes.
+    norm = (gradient.flatten(1).square().sum(dim=1) + 1e-12).sqrt()
+    return weight * (norm - 1.0).square().mean()

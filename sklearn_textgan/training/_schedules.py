@@ -1,0 +1,25 @@
+"""Schedules of RelGAN's Gumbel-softmax inverse temperature over adversarial training."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["TEMPERATURE_SCHEDULES", "inverse_temperature"]
+
+# progress runs from 0 (start of adversarial training) to 1 (end); each returns
+# the inverse temperature, starting at 1 and reaching ``maximum``.
+TEMPERATURE_SCHEDULES: dict[str, Callable[[float, float], float]] = {
+    "exp": lambda progress, maximum: maximum**progress,
+    "linear": lambda progress, maximum: 1.0 + (maximum - 1.0) * progress,
+    "constant": lambda progress, maximum: maximum,
+}
+
+
+def inverse_temperature(progress: float, maximum: float, schedule: str) -> float:
+    """Inverse temperature at ``progress`` in [0, 1] under ``schedule``."""
+    try:
+        rule = TEMPERATURE_SCHEDULES[schedule]
+    except KeyError:
+        valid = ", ".join(repr(key) for key in sorted(TEMPERATURE_SCHEDULES))
+        raise ValueError(f"Unknown temperature schedule {schedule!r}; valid are {valid}.") from None
+    return float(rule(min(max(progress, 0.0), 1.0), maximum))

@@ -1,0 +1,326 @@
+"""The adversarial algorithms: every combination fits, and each mechanism does what it claims."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from sklearn_textgan import TextGAN
+from sklearn_textgan.models import GENERATORS, LSTMGenerator, init_parameters
+from sklearn_textgan.training import (
+    History,
+    SeqGAN,
+    TrainingConfig,
+    TrainingState,
+    gumbel_generate,
+    inverse_temperature,
+    rollout_rewards,
+)
+from sklearn_textgan.training._dense import discounted_returns
+
+CORPUS = [
+    "the cat sat on the mat.",
+    "a dog ran to the park.",
+    "the bird sang in the tree.",
+    "a cat chased the bird.",
+] * 5
+
+ADVERSARIAL = ["seqgan", "maligan", "relgan", "dense"]
+DISCRIMINATORS = ["cnn", "lstm", "transformer"]
+
+
+def tiny_gan(**params) -> TextGAN:
+    settings = dict(
+        embedding_dim=8,
+        hidden_dim=16,
+        num_heads=2,
+        pretrain_epochs=1,
+        discriminator_pretrain_epochs=1,
+        adversarial_epochs=2,
+        d_steps=1,
+        batch_size=8,
+        n_rollouts=2,
+        num_filters=8,
+        random_state=0,
+    )
+    settings.update(params)
+    return TextGAN(**settings)
+
+
+@pytest.mark.parametrize("discriminator", DISCRIMINATORS)
+@pytest.mark.parametrize("generator", sorted(GENERATORS))
+@pytest.mark.parametrize("algorithm", ADVERSARIAL)
+def test_every_combination_fits_and_samples(algorithm, generator, discriminator):
+    gan = tiny_gan(algorithm=algorithm, generator=generator, discriminator=discriminator)
+    if algorithm == "dense" and discriminator == "cnn":
+        with pytest.raises(ValueError, match="judges every prefix"):
+            gan.fit(CORPUS)
+        return
+    gan.fit(CORPUS)
+    texts = gan.sample(3, random_state=0)
+    assert len(texts) == 3 and all(isinstance(t, str) for t in texts)
+    assert np.isfinite(gan.score(CORPUS[:4]))
+    phases = gan.history_["phase"]
+    assert phases == ["mle", "discriminator", "adversarial", "adversarial"]
+    last = gan.history_[-1]
+    for key in ("generator_loss", "discriminator_loss", "d_real_accuracy", "d_fake_accuracy"):
+        assert np.isfinite(last[key]), key
+    assert 0.0 <= last["d_real_accuracy"] <= 1.0
+    assert gan.discriminator_ is not None
+
+
+def test_defaults_follow_the_algorithm():
+    relgan = tiny_gan(algorithm="relgan", hidden_dim=16).fit(CORPUS)
+    assert relgan._architecture_["generator"] == "rmc"
+    assert relgan._architecture_["discriminator"] == "cnn"
+    assert relgan.history_[-1]["temperature"] == pytest.approx(100.0)
+    dense = tiny_gan(algorithm="dense").fit(CORPUS)
+    assert dense._architecture_["discriminator"] == "lstm"
+    mle = tiny_gan(algorithm="mle").fit(CORPUS)
+    assert mle.discriminator_ is None
+
+
+@pytest.mark.parametrize(
+    "loss", ["minimax", "non_saturating", "rsgan", "wgan_gp", "hinge", "lsgan"]
+)
+def test_every_loss_trains(loss):
+    gan = tiny_gan(algorithm="relgan", generator="lstm", loss=loss).fit(CORPUS)
+    assert np.isfinite(gan.history_[-1]["discriminator_loss"])
+
+
+def test_adversarial_fit_is_reproducible_and_pickles():
+    first = tiny_gan(algorithm="seqgan", dropout=0.1).fit(CORPUS)
+    second = tiny_gan(algorithm="seqgan", dropout=0.1).fit(CORPUS)
+    for a, b in (
+        (first.generator_, second.generator_),
+        (first.discriminator_, second.discriminator_),
+    ):
+        for key, value in a.state_dict().items():
+            assert torch.equal(value, b.state_dict()[key]), key
+    restored = pickle.loads(pickle.dumps(first))
+    assert restored.sample(4, random_state=1) == first.sample(4, random_state=1)
+    real = torch.as_tensor(first._to_targets(first.tokenizer_.transform(CORPUS[:3])))
+    torch.testing.assert_close(restored.discriminator_(real), first.discriminator_(real))
+
+
+def test_adversarial_training_changes_the_generator():
+    before = tiny_gan(algorithm="seqgan", adversarial_epochs=0).fit(CORPUS)
+    after = tiny_gan(algorithm="seqgan", adversarial_epochs=3, adversarial_learning_rate=0.01).fit(
+        CORPUS
+    )
+    changed = any(
+        not torch.equal(v, after.generator_.state_dict()[k])
+        for k, v in before.generator_.state_dict().items()
+    )
+    assert changed
+
+
+# ------------------------------------------------------------- mechanisms
+
+
+class ContainsToken(nn.Module):
+    """A fixed 'discriminator': sure a sequence is real iff it contains ``token``."""
+
+    per_token = False
+    num_outputs = 1
+
+    def __init__(self, token: int):
+        super().__init__()
+        self.token = token
+        self.unused = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return ((x == self.token).any(dim=1).float() * 20.0 - 10.0)[:, None]
+
+
+def seqgan_state(vocab=8, width=4, batch=32, seed=0):
+    generator = LSTMGenerator(vocab, 8, 16)
+    init_parameters(generator, torch.Generator().manual_seed(seed))
+    train = torch.randint(4, vocab, (64, width))
+    state = TrainingState(
+        generator=generator,
+        device=torch.device("cpu"),
+        train=train,
+        valid=None,
+        shuffle_generator=torch.Generator().manual_seed(seed),
+        random_generator=torch.Generator().manual_seed(seed),
+        history=History(),
+        discriminator=ContainsToken(5),
+    )
+    config = TrainingConfig(
+        batch_size=batch,
+        pretrain_epochs=0,
+        discriminator_pretrain_epochs=0,
+        adversarial_epochs=0,
+        adversarial_learning_rate=0.05,
+        n_rollouts=4,
+    )
+    return state, config
+
+
+def test_reinforce_moves_probability_toward_rewarded_tokens():
+    state, config = seqgan_state()
+    algorithm = SeqGAN(config)
+    algorithm.fit(state)  # builds optimizers and the rollout policy; no epochs
+
+    def share_with_token():
+        samples = algorithm.generate(state, 2000)
+        return float((samples == 5).any(dim=1).float().mean())
+
+    before = share_with_token()
+    for _ in range(25):
+        algorithm.generator_step(state, progress=0.5)
+    after = share_with_token()
+    assert after > before + 0.15, (before, after)
+
+
+def test_rollout_rewards_are_batched_and_shaped():
+    state, config = seqgan_state(width=6, batch=5)
+    policy = state.generator
+    calls = []
+    original = policy.step_features
+
+    def spy(tokens, recurrent_state):
+        calls.append(len(tokens))
+        return original(tokens, recurrent_state)
+
+    policy.step_features = spy
+    samples = torch.tensor([[6, 7, 2, 0, 0, 0]] + [[4, 5, 6, 7, 4, 5]] * 4)
+    rewards = rollout_rewards(
+        policy,
+        ContainsToken(5),
+        samples,
+        n_rollouts=3,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=torch.Generator().manual_seed(0),
+    )
+    assert rewards.shape == (5, 6)
+    # One batch of all rollouts of all sequences per step: never a loop over rollouts or rows.
+    assert set(calls) == {3 * 5}
+    assert len(calls) == 6 * 5  # for each of the 5 prefix lengths, one pass over 6 positions
+    # Row 0 ended at position 2: no reward after its end token.
+    assert torch.all(rewards[0, 3:] == 0)
+    # Rows 1-4 contain token 5 at position 1: every prefix from there on is surely real.
+    assert torch.allclose(rewards[1:, 1:], torch.full((4, 5), torch.sigmoid(torch.tensor(10.0))))
+    assert torch.allclose(rewards[1:, -1], torch.sigmoid(torch.tensor(10.0)))
+
+
+def test_rollout_rewards_of_a_constant_discriminator_are_constant():
+    class Constant(nn.Module):
+        def forward(self, x):
+            return torch.full((len(x), 2), 0.7)
+
+    state, _ = seqgan_state(width=5, batch=3)
+    samples = torch.randint(4, 8, (3, 5))
+    rewards = rollout_rewards(
+        state.generator,
+        Constant(),
+        samples,
+        n_rollouts=2,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=None,
+    )
+    torch.testing.assert_close(rewards, torch.full((3, 5), float(torch.sigmoid(torch.tensor(0.7)))))
+
+
+@pytest.mark.parametrize("generator_name", sorted(GENERATORS))
+def test_gumbel_gradients_reach_the_generator(generator_name):
+    from sklearn_textgan.models import CNNDiscriminator, build_generator
+
+    generator = build_generator(
+        generator_name, vocab_size=12, embedding_dim=8, hidden_dim=16, num_heads=2, max_length=5
+    )
+    init_parameters(generator, torch.Generator().manual_seed(0))
+    discriminator = CNNDiscriminator(12, embedding_dim=8, max_length=5, num_filters=(4, 4, 4, 4))
+    soft = gumbel_generate(
+        generator,
+        6,
+        6,
+        beta=2.0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=torch.Generator().manual_seed(0),
+        device=torch.device("cpu"),
+    )
+    assert soft.shape == (6, 6, 12)
+    torch.testing.assert_close(soft.sum(dim=-1), torch.ones(6, 6))
+    discriminator(soft).mean().backward()
+    no_gradient = [
+        name
+        for name, p in generator.named_parameters()
+        if p.grad is None or p.grad.abs().sum() == 0
+    ]
+    # The embedding rows of tokens never fed back may stay at zero; everything else learns.
+    assert [name for name in no_gradient if "embed" not in name] == []
+
+
+def test_gumbel_samples_follow_the_generator_distribution():
+    """argmax(logits + Gumbel) is an exact sample, whatever the inverse temperature."""
+
+    class Fixed(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.logits = nn.Parameter(torch.tensor([0.0, 0.0, -20.0, 1.0, 0.5]))
+
+        def initial_state(self, n, device):
+            return None
+
+        def step(self, tokens, state):
+            return self.logits.expand(len(tokens), -1), state
+
+    soft = gumbel_generate(
+        Fixed(),
+        20000,
+        1,
+        beta=1000.0,
+        bos_id=0,
+        eos_id=2,
+        pad_id=0,
+        random_generator=torch.Generator().manual_seed(0),
+        device=torch.device("cpu"),
+    )
+    frequencies = soft[:, 0].argmax(dim=1).bincount(minlength=5).float() / 20000
+    torch.testing.assert_close(
+        frequencies, torch.softmax(torch.tensor([0.0, 0.0, -20.0, 1.0, 0.5]), 0), atol=0.012, rtol=0
+    )
+
+
+def test_inverse_temperature_schedules():
+    assert inverse_temperature(0.0, 100.0, "exp") == pytest.approx(1.0)
+    assert inverse_temperature(0.5, 100.0, "exp") == pytest.approx(10.0)
+    assert inverse_temperature(1.0, 100.0, "exp") == pytest.approx(100.0)
+    assert inverse_temperature(0.5, 101.0, "linear") == pytest.approx(51.0)
+    assert inverse_temperature(0.1, 7.0, "constant") == 7.0
+    with pytest.raises(ValueError, match="valid are 'constant', 'exp', 'linear'"):
+        inverse_temperature(0.5, 10.0, "cosine")
+
+
+def test_discounted_returns_by_hand():
+    rewards = torch.tensor([[1.0, 0.0, 2.0, 5.0]])
+    mask = torch.tensor([[1.0, 1.0, 1.0, 0.0]])
+    returns = discounted_returns(rewards * mask, mask, 0.5)
+    torch.testing.assert_close(returns, torch.tensor([[1.5, 1.0, 2.0, 0.0]]))
+
+
+def test_warm_start_from_mle_into_a_gan_keeps_the_pretrained_generator():
+    gan = tiny_gan(algorithm="mle", pretrain_epochs=2, warm_start=True).fit(CORPUS)
+    pretrained = {k: v.clone() for k, v in gan.generator_.state_dict().items()}
+    gan.set_params(algorithm="seqgan", pretrain_epochs=0, adversarial_epochs=0)
+    gan.fit(CORPUS)
+    assert gan.discriminator_ is not None and gan._architecture_["discriminator"] == "cnn"
+    assert all(torch.equal(v, gan.generator_.state_dict()[k]) for k, v in pretrained.items())
+    assert gan.history_["phase"] == ["mle", "mle", "discriminator"]
+    gan.set_params(adversarial_epochs=1, adversarial_learning_rate=0.05)
+    gan.fit(CORPUS)
+    assert gan.history_["phase"][-1] == "adversarial"
+    assert any(not torch.equal(v, gan.generator_.state_dict()[k]) for k, v in pretrained.items())
+    gan.set_params(discriminator="lstm")
+    with pytest.raises(ValueError, match="cannot change the trained architecture"):
+        gan.fit(CORPUS)

@@ -1,0 +1,148 @@
+"""Discriminators: shapes, soft inputs, gradients, causality, multiple representations."""
+
+import pytest
+import torch
+from torch.nn import functional as F
+
+from sklearn_textgan.models import init_parameters, set_random_generator
+from sklearn_textgan.models._discriminators import (
+    CNNDiscriminator,
+    LSTMDiscriminator,
+    TransformerDiscriminator,
+)
+
+VOCAB, MAX_LENGTH = 11, 6
+
+
+def make(name: str, **kwargs):
+    torch.manual_seed(0)
+    if name == "cnn":
+        settings = dict(
+            embedding_dim=8, max_length=MAX_LENGTH, filter_sizes=(2, 3), num_filters=(5, 4)
+        )
+        model = CNNDiscriminator(VOCAB, **{**settings, **kwargs})
+    elif name == "lstm":
+        model = LSTMDiscriminator(VOCAB, **{**dict(embedding_dim=8, hidden_dim=6), **kwargs})
+    else:
+        settings = dict(embedding_dim=8, hidden_dim=12, max_length=MAX_LENGTH)
+        model = TransformerDiscriminator(VOCAB, **{**settings, **kwargs})
+    init_parameters(model, torch.Generator().manual_seed(1))
+    return model.eval()
+
+
+def ids(batch: int = 3, time: int = MAX_LENGTH + 1, seed: int = 2) -> torch.Tensor:
+    return torch.randint(0, VOCAB, (batch, time), generator=torch.Generator().manual_seed(seed))
+
+
+NAMES = ["cnn", "lstm", "transformer"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("time", [1, 4, MAX_LENGTH + 1])
+def test_output_shape_for_ids_and_soft_inputs(name, time):
+    model = make(name)
+    x = ids(time=time)
+    soft = torch.softmax(torch.randn(3, time, VOCAB), dim=-1)
+    assert model(x).shape == (3, model.num_outputs) == (3, 1)
+    assert model(soft).shape == (3, 1)
+    assert torch.isfinite(model(soft)).all()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hard_one_hot_input_equals_ids(name):
+    model = make(name, num_representations=3) if name == "cnn" else make(name)
+    x = ids()
+    torch.testing.assert_close(model(F.one_hot(x, VOCAB).float()), model(x))
+    if model.per_token:
+        torch.testing.assert_close(
+            model.token_logits(F.one_hot(x, VOCAB).float()), model.token_logits(x)
+        )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_gradients_reach_soft_input_and_every_parameter(name):
+    model = make(name, dropout=0.2).train()
+    set_random_generator(model, torch.Generator().manual_seed(3))
+    soft = torch.softmax(torch.randn(4, MAX_LENGTH + 1, VOCAB), dim=-1).requires_grad_(True)
+    model(soft).sum().backward()
+    assert soft.grad is not None and soft.grad.abs().sum() > 0
+    for parameter_name, parameter in model.named_parameters():
+        assert parameter.grad is not None, parameter_name
+        assert parameter.grad.abs().sum() > 0, parameter_name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_seeded_dropout_is_reproducible(name):
+    model = make(name, dropout=0.5).train()
+    outputs = []
+    for _ in range(2):
+        set_random_generator(model, torch.Generator().manual_seed(4))
+        outputs.append(model(ids()))
+    torch.testing.assert_close(outputs[0], outputs[1])
+
+
+def test_per_token_flags():
+    assert CNNDiscriminator.per_token is False
+    assert LSTMDiscriminator.per_token is True
+    assert TransformerDiscriminator.per_token is True
+
+
+@pytest.mark.parametrize("name", ["lstm", "transformer"])
+def test_token_logits_are_causal_and_forward_is_last_position(name):
+    model = make(name)
+    x = ids(time=MAX_LENGTH + 1)
+    logits = model.token_logits(x)
+    assert logits.shape == x.shape
+    torch.testing.assert_close(model(x), logits[:, -1:])
+    changed = x.clone()
+    changed[:, 4] = (changed[:, 4] + 1) % VOCAB
+    changed_logits = model.token_logits(changed)
+    torch.testing.assert_close(changed_logits[:, :4], logits[:, :4])
+    assert not torch.allclose(changed_logits[:, 4:], logits[:, 4:])
+
+
+def test_cnn_multiple_representations_give_independent_outputs():
+    model = make("cnn", num_representations=4)
+    x = ids(batch=5)
+    out = model(x)
+    assert out.shape == (5, 4) and model.num_outputs == 4
+    # Different embedding matrices read by the same network give different logits.
+    assert (out[:, 1:] - out[:, :1]).abs().min() > 0
+    # Each logit depends only on its own representation's embedding.
+    with torch.no_grad():
+        model.embedding.weight[2].add_(1.0)
+    changed = model(x)
+    torch.testing.assert_close(changed[:, [0, 1, 3]], out[:, [0, 1, 3]])
+    assert not torch.allclose(changed[:, 2], out[:, 2])
+
+
+def test_cnn_padding_to_full_width_does_not_change_output():
+    model = make("cnn")
+    x = ids(time=3)
+    padded = torch.cat([x, torch.zeros(3, MAX_LENGTH + 1 - 3, dtype=torch.long)], dim=1)
+    torch.testing.assert_close(model(x), model(padded))
+
+
+def test_cnn_skips_filters_wider_than_its_input():
+    model = make("cnn", max_length=2, filter_sizes=(2, 3, 5), num_filters=(3, 3, 3))
+    assert model.filter_sizes == (2, 3)
+    assert model(ids(time=1)).shape == (3, 1)
+    clipped = make("cnn", max_length=2, filter_sizes=(5, 4), num_filters=(3, 2))
+    assert clipped.filter_sizes == (3,)
+    assert clipped(ids(time=3)).shape == (3, 1)
+
+
+@pytest.mark.parametrize("name", ["cnn", "transformer"])
+def test_too_wide_input_raises(name):
+    with pytest.raises(ValueError, match="at most 7 positions"):
+        make(name)(ids(time=MAX_LENGTH + 2))
+
+
+def test_invalid_head_count_raises():
+    with pytest.raises(ValueError, match="divisible by num_heads"):
+        TransformerDiscriminator(VOCAB, embedding_dim=10, num_heads=3)
+
+
+def test_mismatched_filter_lists_raise():
+    with pytest.raises(ValueError, match="same length"):
+        CNNDiscriminator(VOCAB, filter_sizes=(2, 3), num_filters=(4,))
