@@ -47,6 +47,7 @@ SETTINGS = {
         hidden_dim=512,
         num_heads=2,
         mem_slots=1,
+        discriminator_embedding_dim=64,
         num_representations=64,
     ),
 }

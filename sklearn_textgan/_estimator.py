@@ -94,8 +94,12 @@ class TextGAN(DensityMixin, BaseEstimator):
         Attention heads of the relational-memory and Transformer modules.
     mem_slots : int, default=1
         Memory slots of the relational-memory generator.
+    discriminator_embedding_dim : int or None, default=None
+        Embedding width of the discriminator; ``None`` uses ``embedding_dim``.
     num_representations : int, default=1
-        Embedding representations of the CNN discriminator (RelGAN used 64).
+        Representations of the CNN discriminator: its embedding is cut into
+        this many slices, each read by the same network, each giving a logit
+        (RelGAN used 64 of one column each from a 64-wide embedding).
     filter_sizes : tuple of int, default=(2, 3, 4, 5)
         Convolution widths of the CNN discriminator.
     num_filters : int, default=300
@@ -208,6 +212,7 @@ class TextGAN(DensityMixin, BaseEstimator):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "num_heads": [Interval(Integral, 1, None, closed="left")],
         "mem_slots": [Interval(Integral, 1, None, closed="left")],
+        "discriminator_embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "num_representations": [Interval(Integral, 1, None, closed="left")],
         "filter_sizes": [tuple, list],
         "num_filters": [Interval(Integral, 1, None, closed="left")],
@@ -247,6 +252,7 @@ class TextGAN(DensityMixin, BaseEstimator):
         num_layers=1,
         num_heads=2,
         mem_slots=1,
+        discriminator_embedding_dim=None,
         num_representations=1,
         filter_sizes=(2, 3, 4, 5),
         num_filters=300,
@@ -282,6 +288,7 @@ class TextGAN(DensityMixin, BaseEstimator):
         self.num_layers = num_layers
         self.num_heads = num_heads
         self.mem_slots = mem_slots
+        self.discriminator_embedding_dim = discriminator_embedding_dim
         self.num_representations = num_representations
         self.filter_sizes = filter_sizes
         self.num_filters = num_filters
@@ -452,6 +459,7 @@ class TextGAN(DensityMixin, BaseEstimator):
                 "num_layers": int(self.num_layers),
                 "num_heads": int(self.num_heads),
                 "mem_slots": int(self.mem_slots),
+                "discriminator_embedding_dim": self.discriminator_embedding_dim,
                 "num_representations": int(self.num_representations),
                 "filter_sizes": tuple(int(size) for size in self.filter_sizes),
                 "num_filters": (int(self.num_filters),) * len(self.filter_sizes),

@@ -50,7 +50,7 @@ def test_output_shape_for_ids_and_soft_inputs(name, time):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_hard_one_hot_input_equals_ids(name):
-    model = make(name, num_representations=3) if name == "cnn" else make(name)
+    model = make(name, num_representations=4) if name == "cnn" else make(name)
     x = ids()
     torch.testing.assert_close(model(F.one_hot(x, VOCAB).float()), model(x))
     if model.per_token:
@@ -146,3 +146,28 @@ def test_invalid_head_count_raises():
 def test_mismatched_filter_lists_raise():
     with pytest.raises(ValueError, match="same length"):
         CNNDiscriminator(VOCAB, filter_sizes=(2, 3), num_filters=(4,))
+
+
+def test_cnn_representations_split_the_embedding_and_must_divide_it():
+    model = CNNDiscriminator(VOCAB, embedding_dim=8, max_length=MAX_LENGTH, num_representations=8)
+    assert model.embedding.weight.shape == (8, VOCAB, 1)
+    with pytest.raises(ValueError, match="divisible by num_representations"):
+        CNNDiscriminator(VOCAB, embedding_dim=8, max_length=MAX_LENGTH, num_representations=3)
+
+
+def test_cnn_window_products_equal_a_convolution():
+    from sklearn_textgan.models._discriminators import _convolve_and_pool
+
+    torch.manual_seed(0)
+    conv = torch.nn.Conv2d(1, 5, kernel_size=(3, 4))
+    sequences = torch.randn(6, 9, 4, requires_grad=True)
+    expected = F.relu(conv(sequences[:, None])).squeeze(3).amax(dim=2)
+    upstream = torch.randn_like(expected)
+    expected_grads = torch.autograd.grad((expected * upstream).sum(), (sequences, conv.weight))
+    got = _convolve_and_pool(sequences, conv)
+    torch.testing.assert_close(got, expected)
+    got_grads = torch.autograd.grad((got * upstream).sum(), (sequences, conv.weight))
+    for a, b in zip(got_grads, expected_grads, strict=True):
+        torch.testing.assert_close(a, b)
+    with torch.no_grad():
+        torch.testing.assert_close(_convolve_and_pool(sequences, conv), expected)

@@ -31,6 +31,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._checks import check_divisible, check_positive
 from ._random import SeededDropout
 
 __all__ = ["CNNDiscriminator", "LSTMDiscriminator", "TransformerDiscriminator"]
@@ -57,13 +58,11 @@ class TokenEmbedding(nn.Module):
 
     def __init__(self, vocab_size: int, embedding_dim: int, num_representations: int = 1) -> None:
         super().__init__()
-        for name, value in [
-            ("vocab_size", vocab_size),
-            ("embedding_dim", embedding_dim),
-            ("num_representations", num_representations),
-        ]:
-            if value < 1:
-                raise ValueError(f"{name} must be at least 1, got {value}.")
+        check_positive(
+            vocab_size=vocab_size,
+            embedding_dim=embedding_dim,
+            num_representations=num_representations,
+        )
         self.vocab_size = vocab_size
         self.embedding_dim = embedding_dim
         self.num_representations = num_representations
@@ -99,6 +98,56 @@ def _check_width(x: torch.Tensor, width: int) -> None:
         raise ValueError(f"Inputs may have at most {width} positions, got {x.shape[1]}.")
 
 
+def _running_max(
+    windows: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Max over time of the filter responses and where it occurs, one position at a time.
+
+    Each position's (n, filters) responses stay in cache; the whole
+    (n, time, filters) tensor is never built.
+    """
+    best = winners = None
+    for position in range(windows.shape[1]):
+        inputs = windows[:, position]
+        response = inputs @ weight.t() if bias is None else torch.addmm(bias, inputs, weight.t())
+        if best is None:
+            best, winners = response, torch.zeros_like(response, dtype=torch.long)
+            continue
+        better = response > best
+        best = torch.maximum(best, response)
+        winners.masked_fill_(better, position)
+    return best, winners
+
+
+def _convolve_and_pool(sequences: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
+    """ReLU and max-over-time of ``conv`` over (n, time, dim) ``sequences``.
+
+    The same values and gradients as ``conv`` on (n, 1, time, dim) images
+    followed by ReLU and a max over time, computed far more cheaply on the CPU:
+
+    - the convolution is one matrix product over all sliding windows;
+    - ReLU commutes with the max, so it is applied after pooling;
+    - only the winning window of each filter gets a gradient, so the
+      responses are found without building a graph, and only the winners are
+      recomputed with one (the full response tensor, n x time x filters, is
+      the largest tensor of the discriminator and is never differentiated).
+    """
+    filters, _, size, dim = conv.weight.shape
+    windows = (
+        sequences.unfold(1, size, 1).transpose(2, 3).reshape(sequences.shape[0], -1, size * dim)
+    )
+    weight = conv.weight.view(filters, size * dim)
+    with torch.no_grad():
+        best, winners = _running_max(windows, weight, conv.bias)
+    if not (torch.is_grad_enabled() and (windows.requires_grad or weight.requires_grad)):
+        return F.relu(best)
+    chosen = windows.gather(1, winners.unsqueeze(-1).expand(-1, -1, size * dim))
+    responses = (chosen * weight).sum(dim=-1)
+    if conv.bias is not None:
+        responses = responses + conv.bias
+    return F.relu(responses)
+
+
 class CNNDiscriminator(nn.Module):
     """Convolutional text classifier, optionally over several embeddings.
 
@@ -111,7 +160,8 @@ class CNNDiscriminator(nn.Module):
     vocab_size : int
         Number of token ids.
     embedding_dim : int
-        Size of each embedding.
+        Total embedding width, split evenly among the representations (so it
+        must be a multiple of ``num_representations``).
     max_length : int
         Longest sequence without its end token; inputs have at most
         ``max_length + 1`` positions and shorter ones are padded with the
@@ -123,9 +173,11 @@ class CNNDiscriminator(nn.Module):
     num_filters : sequence of int
         Number of filters of each width.
     num_representations : int
-        Number of embedding matrices. The same convolutional network reads
-        every representation and gives one logit per representation, as in
-        RelGAN's multiple-representation discriminator.
+        Number of representations: the embedding is cut into this many
+        slices of ``embedding_dim // num_representations`` columns, the same
+        convolutional network reads every slice and gives one logit per
+        slice, as in RelGAN's multiple-representation discriminator (64
+        representations of one column each from a 64-wide embedding).
     dropout : float
         Dropout before the output layer.
     """
@@ -150,20 +202,20 @@ class CNNDiscriminator(nn.Module):
             )
         if min(filter_sizes) < 1 or min(num_filters) < 1:
             raise ValueError("filter_sizes and num_filters must be positive.")
-        if max_length < 1:
-            raise ValueError(f"max_length must be at least 1, got {max_length}.")
+        check_positive(max_length=max_length)
         self.width = max_length + 1
         kept = [(s, n) for s, n in zip(filter_sizes, num_filters, strict=True) if s <= self.width]
         if not kept:
             narrowest = min(range(len(filter_sizes)), key=lambda i: filter_sizes[i])
             kept = [(self.width, num_filters[narrowest])]
+        check_positive(num_representations=num_representations)
+        check_divisible("embedding_dim", embedding_dim, "num_representations", num_representations)
+        width = embedding_dim // num_representations
         self.filter_sizes = tuple(s for s, _ in kept)
         self.num_outputs = num_representations
-        self.embedding = TokenEmbedding(vocab_size, embedding_dim, num_representations)
+        self.embedding = TokenEmbedding(vocab_size, width, num_representations)
         # A kernel spanning the whole embedding is a 1-D convolution over time.
-        self.convolutions = nn.ModuleList(
-            nn.Conv2d(1, n, kernel_size=(s, embedding_dim)) for s, n in kept
-        )
+        self.convolutions = nn.ModuleList(nn.Conv2d(1, n, kernel_size=(s, width)) for s, n in kept)
         features = sum(n for _, n in kept)
         self.highway = nn.Linear(features, 2 * features)
         self.dropout = SeededDropout(dropout)
@@ -178,8 +230,8 @@ class CNNDiscriminator(nn.Module):
             pad = self.embedding.weight[:, 0].expand(batch, self.width - time, reps, dim)
             embedded = torch.cat([embedded, pad], dim=1)
         # Representations become batch entries so that one network reads them all.
-        images = embedded.permute(0, 2, 1, 3).reshape(batch * reps, 1, self.width, dim)
-        pooled = [F.relu(conv(images)).squeeze(3).amax(dim=2) for conv in self.convolutions]
+        sequences = embedded.permute(0, 2, 1, 3).reshape(batch * reps, self.width, dim)
+        pooled = [_convolve_and_pool(sequences, conv) for conv in self.convolutions]
         features = torch.cat(pooled, dim=1)
         transform, gate = self.highway(features).chunk(2, dim=1)
         gate = torch.sigmoid(gate)
@@ -222,8 +274,7 @@ class LSTMDiscriminator(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        if num_layers < 1 or hidden_dim < 1:
-            raise ValueError("num_layers and hidden_dim must be at least 1.")
+        check_positive(num_layers=num_layers, hidden_dim=hidden_dim)
         self.embedding = TokenEmbedding(vocab_size, embedding_dim)
         # Separate single-layer LSTMs so that the dropout between them is seeded.
         self.layers = nn.ModuleList(
@@ -326,12 +377,10 @@ class TransformerDiscriminator(nn.Module):
         max_length: int = 20,
     ) -> None:
         super().__init__()
-        if num_heads < 1 or embedding_dim % num_heads != 0:
-            raise ValueError(
-                f"embedding_dim ({embedding_dim}) must be divisible by num_heads ({num_heads})."
-            )
-        if max_length < 1 or num_layers < 1 or hidden_dim < 1:
-            raise ValueError("max_length, num_layers and hidden_dim must be at least 1.")
+        check_positive(
+            num_heads=num_heads, max_length=max_length, num_layers=num_layers, hidden_dim=hidden_dim
+        )
+        check_divisible("embedding_dim", embedding_dim, "num_heads", num_heads)
         self.width = max_length + 1
         self.embedding = TokenEmbedding(vocab_size, embedding_dim)
         self.positions = nn.Parameter(torch.randn(self.width, embedding_dim))

@@ -12,12 +12,13 @@ backward pass, never the logits.
 from __future__ import annotations
 
 import torch
+from torch.nn import functional as F
 
 __all__ = ["linear_cross_entropy", "linear_token_nll"]
 
 # Rows of logits handled at once: small enough that a chunk stays in cache
 # for a vocabulary of ~10k tokens, large enough that each matrix product is efficient.
-_CHUNK_ROWS = 128
+_CHUNK_ROWS = 256
 
 
 def _chunk_nll_and_softmax(
@@ -26,14 +27,20 @@ def _chunk_nll_and_softmax(
     bias: torch.Tensor | None,
     targets: torch.Tensor,
     normalise: bool = True,
+    buffer: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-row NLL and, in the same buffer, the softmax of one chunk of rows.
 
-    With ``normalise=False`` the buffer holds unnormalised probabilities.
+    With ``normalise=False`` the buffer holds unnormalised probabilities. A
+    ``buffer`` of at least (rows, vocab) reused across chunks saves allocating
+    (and page-faulting) a fresh logits matrix for each one.
     """
-    logits = hidden @ weight.t()
-    if bias is not None:
-        logits += bias
+    if buffer is None or buffer.dtype != hidden.dtype:
+        logits = F.linear(hidden, weight, bias)
+    elif bias is None:
+        logits = torch.mm(hidden, weight.t(), out=buffer[: hidden.shape[0]])
+    else:
+        logits = torch.addmm(bias, hidden, weight.t(), out=buffer[: hidden.shape[0]])
     # Half-precision logits are summed in float32; float32 and float64 stay as they are.
     logits = logits.to(torch.promote_types(logits.dtype, torch.float32))
     picked = logits.gather(1, targets[:, None]).squeeze(1)
@@ -53,9 +60,12 @@ class _LinearCrossEntropy(torch.autograd.Function):
         grad_weight = torch.zeros_like(weight, dtype=accumulate) if need_weight else None
         grad_bias = torch.zeros_like(bias, dtype=accumulate) if need_bias else None
         total = torch.zeros((), dtype=accumulate, device=hidden.device)
+        buffer = hidden.new_empty(min(_CHUNK_ROWS, hidden.shape[0]), weight.shape[0])
         for start in range(0, hidden.shape[0], _CHUNK_ROWS):
             rows = slice(start, start + _CHUNK_ROWS)
-            nll, probs = _chunk_nll_and_softmax(hidden[rows], weight, bias, targets[rows])
+            nll, probs = _chunk_nll_and_softmax(
+                hidden[rows], weight, bias, targets[rows], buffer=buffer
+            )
             total += nll.sum()
             if not (need_hidden or need_weight or need_bias):
                 continue
@@ -106,9 +116,10 @@ def linear_token_nll(
     """Negative log-likelihood of each target, shape (n,), without the full logits matrix."""
     dtype = torch.promote_types(hidden.dtype, torch.float32)
     out = torch.empty(hidden.shape[0], dtype=dtype, device=hidden.device)
+    buffer = hidden.new_empty(min(_CHUNK_ROWS, hidden.shape[0]), weight.shape[0])
     for start in range(0, hidden.shape[0], _CHUNK_ROWS):
         rows = slice(start, start + _CHUNK_ROWS)
         out[rows], _ = _chunk_nll_and_softmax(
-            hidden[rows], weight, bias, targets[rows], normalise=False
+            hidden[rows], weight, bias, targets[rows], normalise=False, buffer=buffer
         )
     return out

@@ -66,5 +66,12 @@ def build_generator(name: str, **settings) -> nn.Module:
 
 
 def build_discriminator(name: str, **settings) -> nn.Module:
-    """Build the discriminator registered under ``name`` from the ``settings`` it accepts."""
+    """Build the discriminator registered under ``name`` from the ``settings`` it accepts.
+
+    A ``discriminator_embedding_dim`` setting, when not None, replaces
+    ``embedding_dim`` for the discriminator (RelGAN's is wider than its generator's).
+    """
+    width = settings.pop("discriminator_embedding_dim", None)
+    if width is not None:
+        settings["embedding_dim"] = width
     return _build("discriminator", DISCRIMINATORS, name, settings)

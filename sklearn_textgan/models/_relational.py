@@ -33,6 +33,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._checks import check_divisible, check_positive
 from ._random import SeededDropout
 
 __all__ = ["RelationalMemoryGenerator"]
@@ -119,18 +120,10 @@ class RelationalMemoryGenerator(nn.Module):
         num_heads: int = 2,
     ) -> None:
         super().__init__()
-        for name, value in [
-            ("num_layers", num_layers),
-            ("mem_slots", mem_slots),
-            ("num_heads", num_heads),
-            ("hidden_dim", hidden_dim),
-        ]:
-            if value < 1:
-                raise ValueError(f"{name} must be at least 1, got {value}.")
-        if hidden_dim % num_heads:
-            raise ValueError(
-                f"hidden_dim ({hidden_dim}) must be divisible by num_heads ({num_heads})."
-            )
+        check_positive(
+            num_layers=num_layers, mem_slots=mem_slots, num_heads=num_heads, hidden_dim=hidden_dim
+        )
+        check_divisible("hidden_dim", hidden_dim, "num_heads", num_heads)
         self.vocab_size = vocab_size
         self.hidden_dim = hidden_dim
         self.mem_slots = mem_slots

@@ -80,11 +80,43 @@ def token_log_likelihood(
     return out
 
 
-def _draw(logits: torch.Tensor, temperature: float, generator: torch.Generator | None):
-    """One token per row by inverse-CDF sampling (much faster than torch.multinomial on CPU)."""
+def next_token_logits(
+    generator: nn.Module, tokens: torch.Tensor, state, buffer: torch.Tensor | None = None
+) -> tuple[torch.Tensor, object]:
+    """One decoding step; the logits are written into ``buffer`` when one is given.
+
+    Reusing one buffer across steps avoids allocating (and page-faulting) a
+    fresh (batch, vocabulary) matrix at every step, which costs as much as
+    the matrix product itself on the CPU.
+    """
+    step_features = getattr(generator, "step_features", None)
+    if buffer is None or step_features is None:
+        return generator.step(tokens, state)
+    hidden, state = step_features(tokens, state)
+    output = generator.output
+    logits = buffer[: hidden.shape[0]]
+    if output.bias is None:
+        torch.mm(hidden, output.weight.t(), out=logits)
+    else:
+        torch.addmm(output.bias, hidden, output.weight.t(), out=logits)
+    return logits, state
+
+
+def draw_tokens(
+    logits: torch.Tensor,
+    temperature: float,
+    generator: torch.Generator | None,
+    *,
+    in_place: bool = False,
+) -> torch.Tensor:
+    """One token per row by inverse-CDF sampling (much faster than torch.multinomial on CPU).
+
+    With ``in_place=True`` the float32 ``logits`` are overwritten (they hold the
+    cumulative weights afterwards); otherwise the caller's tensor is left alone.
+    """
     logits = logits.float()
-    # A new tensor: the in-place operations below must not touch the caller's logits.
-    weights = logits - logits.amax(dim=1, keepdim=True)
+    row_max = logits.amax(dim=1, keepdim=True)
+    weights = logits.sub_(row_max) if in_place else logits - row_max
     if temperature != 1.0:
         weights.mul_(1.0 / temperature)
     cumulative = weights.exp_().cumsum_(dim=1)
@@ -94,6 +126,14 @@ def _draw(logits: torch.Tensor, temperature: float, generator: torch.Generator |
     tokens = torch.searchsorted(cumulative, u * cumulative[:, -1:], right=True).squeeze(1)
     # u * total can round up to total itself; clamp keeps the index in range.
     return tokens.clamp_(max=logits.shape[1] - 1)
+
+
+def logits_buffer(generator: nn.Module, rows: int, device: torch.device) -> torch.Tensor | None:
+    """A reusable (rows, vocabulary) float32 buffer for :func:`next_token_logits`."""
+    output = getattr(generator, "output", None)
+    if output is None or output.weight.dtype != torch.float32:
+        return None
+    return torch.empty(rows, output.out_features, device=device)
 
 
 @torch.no_grad()
@@ -127,9 +167,10 @@ def sample_sequences(
         state = generator.initial_state(size, device)
         finished = torch.zeros(size, dtype=torch.bool, device=device)
         out = torch.full((size, max_steps), pad_id, dtype=torch.long, device=device)
+        buffer = logits_buffer(generator, size, device)
         for t in range(max_steps):
-            logits, state = generator.step(tokens, state)
-            tokens = _draw(logits, temperature, random_generator)
+            logits, state = next_token_logits(generator, tokens, state, buffer)
+            tokens = draw_tokens(logits, temperature, random_generator, in_place=buffer is not None)
             out[:, t] = tokens.masked_fill(finished, pad_id)
             finished |= tokens == eos_id
             # Checked only every few steps: the host sync costs more than a few wasted steps.

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._checks import check_divisible, check_positive
 from ._random import SeededDropout
 
 __all__ = ["TransformerGenerator"]
@@ -97,19 +98,14 @@ class TransformerGenerator(nn.Module):
         max_length: int = 20,
     ) -> None:
         super().__init__()
-        for name, value in [
-            ("embedding_dim", embedding_dim),
-            ("hidden_dim", hidden_dim),
-            ("num_layers", num_layers),
-            ("num_heads", num_heads),
-            ("max_length", max_length),
-        ]:
-            if value < 1:
-                raise ValueError(f"{name} must be at least 1, got {value}.")
-        if embedding_dim % num_heads:
-            raise ValueError(
-                f"embedding_dim ({embedding_dim}) must be divisible by num_heads ({num_heads})."
-            )
+        check_positive(
+            embedding_dim=embedding_dim,
+            hidden_dim=hidden_dim,
+            num_layers=num_layers,
+            num_heads=num_heads,
+            max_length=max_length,
+        )
+        check_divisible("embedding_dim", embedding_dim, "num_heads", num_heads)
         self.vocab_size = vocab_size
         self.embedding_dim = embedding_dim
         self.num_heads = num_heads

@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..models._sequences import _draw
+from ..models._sequences import draw_tokens, logits_buffer, next_token_logits
 
 __all__ = ["rollout_rewards"]
 
@@ -77,9 +77,10 @@ def _complete(
         _, state = policy.step_features(tokens, state)
         tokens = sequences[:, position]
     finished = (sequences[:, :prefix] == eos_id).any(dim=1)
+    buffer = logits_buffer(policy, rows, sequences.device)
     for position in range(prefix, width):
-        hidden, state = policy.step_features(tokens, state)
-        tokens = _draw(policy.output(hidden), 1.0, random_generator)
+        logits, state = next_token_logits(policy, tokens, state, buffer)
+        tokens = draw_tokens(logits, 1.0, random_generator, in_place=buffer is not None)
         out[:, position] = tokens.masked_fill(finished, pad_id)
         finished |= tokens == eos_id
     return out
