@@ -59,6 +59,13 @@ def main() -> None:
     parser.add_argument("--generator", default="lstm")
     parser.add_argument("--hidden-dim", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--adversarial-learning-rate",
+        type=float,
+        default=None,
+        help="overrides each algorithm's generator learning rate",
+    )
+    parser.add_argument("--tag", default="", help="suffix of the results file")
     args = parser.parse_args()
 
     data_home = default_data_home()
@@ -103,6 +110,8 @@ def main() -> None:
             discriminator_learning_rate=1e-4,
             **ADVERSARIAL_SETTINGS[algorithm],
         )
+        if args.adversarial_learning_rate is not None:
+            gan.set_params(adversarial_learning_rate=args.adversarial_learning_rate)
         started = time.perf_counter()
         gan.fit(train)
         rows.append(
@@ -121,7 +130,7 @@ def main() -> None:
         print(f"{algorithm}: { ({k: v for k, v in rows[-1].items() if k != 'curve'}) }")
 
     path = save(
-        "oracle_adversarial",
+        f"oracle_adversarial{args.tag}",
         {
             "protocol": __doc__,
             "settings": vars(args),
