@@ -53,7 +53,7 @@ def run_demo(args: argparse.Namespace) -> int:
     gan = TextGAN(
         algorithm="mle",
         embedding_dim=32,
-        hidden_dim=64,
+        hidden_dim=128,
         batch_size=64,
         max_length=max_length,
         pretrain_epochs=args.epochs,
@@ -102,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="train on a built-in corpus (or --data FILE), print samples and held-out metrics",
     )
     demo.add_argument("--data", help="text file, one text per line (default: built-in grammar)")
-    demo.add_argument("--epochs", type=int, default=15, help="maximum-likelihood epochs")
-    demo.add_argument("--n-train", type=int, default=5000, help="built-in corpus size")
+    demo.add_argument("--epochs", type=int, default=12, help="maximum-likelihood epochs")
+    demo.add_argument("--n-train", type=int, default=20000, help="built-in corpus size")
     demo.add_argument("--n-samples", type=int, default=10, help="samples to print")
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto")
