@@ -32,6 +32,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._checks import check_divisible, check_positive
+from ._lstm import StackedLSTM
 from ._random import SeededDropout
 
 __all__ = ["CNNDiscriminator", "LSTMDiscriminator", "TransformerDiscriminator"]
@@ -276,20 +277,13 @@ class LSTMDiscriminator(nn.Module):
         super().__init__()
         check_positive(num_layers=num_layers, hidden_dim=hidden_dim)
         self.embedding = TokenEmbedding(vocab_size, embedding_dim)
-        # Separate single-layer LSTMs so that the dropout between them is seeded.
-        self.layers = nn.ModuleList(
-            nn.LSTM(embedding_dim if i == 0 else hidden_dim, hidden_dim, batch_first=True)
-            for i in range(num_layers)
-        )
         self.dropout = SeededDropout(dropout)
+        self.lstm = StackedLSTM(embedding_dim, hidden_dim, num_layers, dropout)
         self.output = nn.Linear(hidden_dim, 1)
 
     def token_logits(self, x: torch.Tensor) -> torch.Tensor:
         """Logits (batch, time) that the prefix ending at each position is real."""
-        hidden = self.dropout(self.embedding.single(x))
-        for layer in self.layers:
-            hidden, _ = layer(hidden)
-            hidden = self.dropout(hidden)
+        hidden, _ = self.lstm(self.dropout(self.embedding.single(x)))
         return self.output(hidden).squeeze(2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -7,9 +7,37 @@ from torch import nn
 
 from ._random import SeededDropout
 
-__all__ = ["LSTMGenerator"]
+__all__ = ["LSTMGenerator", "StackedLSTM"]
 
 LSTMState = list[tuple[torch.Tensor, torch.Tensor]]
+
+
+class StackedLSTM(nn.Module):
+    """Single-layer LSTMs stacked, with seeded dropout after each layer.
+
+    ``nn.LSTM(num_layers=k, dropout=p)`` draws its dropout masks from the
+    global random number generator; separate layers let a
+    :class:`SeededDropout` draw them from an explicit one.
+    """
+
+    def __init__(self, input_dim: int, hidden_dim: int, num_layers: int, dropout: float) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(
+            nn.LSTM(input_dim if i == 0 else hidden_dim, hidden_dim, batch_first=True)
+            for i in range(num_layers)
+        )
+        self.dropout = SeededDropout(dropout)
+
+    def forward(
+        self, x: torch.Tensor, state: LSTMState | None = None
+    ) -> tuple[torch.Tensor, LSTMState]:
+        """Outputs (batch, time, hidden_dim) for ``x`` (batch, time, input_dim), and the state."""
+        new_state = []
+        for i, layer in enumerate(self.layers):
+            x, layer_state = layer(x, None if state is None else state[i])
+            x = self.dropout(x)
+            new_state.append(layer_state)
+        return x, new_state
 
 
 class LSTMGenerator(nn.Module):
@@ -31,7 +59,7 @@ class LSTMGenerator(nn.Module):
     Notes
     -----
     The layers are separate single-layer LSTMs so that the dropout between them
-    can draw from an explicit generator (see :class:`SeededDropout`).
+    can draw from an explicit generator (see :class:`StackedLSTM`).
     """
 
     def __init__(
@@ -45,26 +73,18 @@ class LSTMGenerator(nn.Module):
         super().__init__()
         self.vocab_size = vocab_size
         self.hidden_dim = hidden_dim
+        self.num_layers = num_layers
         self.embedding = nn.Embedding(vocab_size, embedding_dim)
-        self.layers = nn.ModuleList(
-            nn.LSTM(embedding_dim if i == 0 else hidden_dim, hidden_dim, batch_first=True)
-            for i in range(num_layers)
-        )
         self.dropout = SeededDropout(dropout)
+        self.lstm = StackedLSTM(embedding_dim, hidden_dim, num_layers, dropout)
         self.output = nn.Linear(hidden_dim, vocab_size)
 
     def initial_state(self, batch_size: int, device: torch.device) -> LSTMState:
         zeros = torch.zeros(1, batch_size, self.hidden_dim, device=device)
-        return [(zeros, zeros) for _ in self.layers]
+        return [(zeros, zeros) for _ in range(self.num_layers)]
 
     def _run(self, x: torch.Tensor, state: LSTMState | None) -> tuple[torch.Tensor, LSTMState]:
-        x = self.dropout(self.embedding(x))
-        new_state = []
-        for i, layer in enumerate(self.layers):
-            x, layer_state = layer(x, None if state is None else state[i])
-            x = self.dropout(x)
-            new_state.append(layer_state)
-        return x, new_state
+        return self.lstm(self.dropout(self.embedding(x)), state)
 
     def features(self, inputs: torch.Tensor) -> torch.Tensor:
         """Hidden states (batch, time, hidden_dim) that ``output`` maps to logits."""
