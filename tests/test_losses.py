@@ -187,3 +187,17 @@ def test_gradient_penalty_trains_sequence_discriminators(name):
     penalty.backward()
     assert torch.isfinite(penalty)
     assert critic.embedding.weight.grad.abs().sum() > 0
+
+
+def test_accuracy_follows_each_loss_decision_rule():
+    from sklearn_textgan.training._losses import LOSSES
+
+    real = torch.tensor([[2.0], [0.7], [-1.0]])
+    fake = torch.tensor([[0.6], [-3.0], [0.2]])
+    # Logit losses call an input real above 0.
+    assert LOSSES["minimax"].accuracy(real, fake) == pytest.approx((2 / 3, 1 / 3))
+    # Least squares targets 1 for real and 0 for generated: the boundary is 0.5.
+    assert LOSSES["lsgan"].accuracy(real, fake) == pytest.approx((2 / 3, 2 / 3))
+    # Relativistic outputs are compared with the other side's mean (fake -0.733, real 0.567).
+    assert LOSSES["rsgan"].accuracy(real, fake) == pytest.approx((2 / 3, 2 / 3))
+    assert LOSSES["wgan_gp"].accuracy(real, fake) == LOSSES["rsgan"].accuracy(real, fake)

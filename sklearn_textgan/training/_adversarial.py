@@ -148,10 +148,11 @@ class AdversarialAlgorithm(Algorithm):
         loss.backward()
         self.clip(discriminator)
         self.discriminator_optimizer.step()
+        real_accuracy, fake_accuracy = self.loss.accuracy(real_logits, fake_logits)
         return {
             "discriminator_loss": float(loss.detach()),
-            "d_real_accuracy": float((real_logits.detach() > 0).float().mean()),
-            "d_fake_accuracy": float((fake_logits.detach() < 0).float().mean()),
+            "d_real_accuracy": real_accuracy,
+            "d_fake_accuracy": fake_accuracy,
         }
 
     def as_one_hot(self, x: torch.Tensor) -> torch.Tensor:

@@ -41,12 +41,28 @@ class GANLoss:
 
     Both functions take ``(real, fake)`` logits and return a scalar to
     minimise. ``gradient_penalty`` says whether the discriminator's loss is
-    meant to be completed by :func:`gradient_penalty`.
+    meant to be completed by :func:`gradient_penalty`. ``threshold`` is the
+    output above which the discriminator calls an input real; ``None`` means
+    its outputs only mean something relative to each other (relativistic and
+    Wasserstein critics), so an input is called real when it scores above the
+    other side's mean.
     """
 
     discriminator: LossFunction
     generator: LossFunction
     gradient_penalty: bool = False
+    threshold: float | None = 0.0
+
+    def accuracy(self, real: torch.Tensor, fake: torch.Tensor) -> tuple[float, float]:
+        """Share of real inputs called real and of generated inputs called generated."""
+        real, fake = real.detach().float(), fake.detach().float()
+        if self.threshold is None:
+            return float((real > fake.mean()).float().mean()), float(
+                (fake < real.mean()).float().mean()
+            )
+        return float((real > self.threshold).float().mean()), float(
+            (fake <= self.threshold).float().mean()
+        )
 
 
 # log sigmoid(x) = -softplus(-x) and log(1 - sigmoid(x)) = -softplus(x), without overflow.
@@ -95,10 +111,13 @@ def _least_squares_generator(real: torch.Tensor, fake: torch.Tensor) -> torch.Te
 LOSSES: dict[str, GANLoss] = {
     "minimax": GANLoss(_minimax_discriminator, _minimax_generator),
     "non_saturating": GANLoss(_minimax_discriminator, _non_saturating_generator),
-    "rsgan": GANLoss(_relativistic_discriminator, _relativistic_generator),
-    "wgan_gp": GANLoss(_wasserstein_discriminator, _critic_generator, gradient_penalty=True),
+    "rsgan": GANLoss(_relativistic_discriminator, _relativistic_generator, threshold=None),
+    "wgan_gp": GANLoss(
+        _wasserstein_discriminator, _critic_generator, gradient_penalty=True, threshold=None
+    ),
     "hinge": GANLoss(_hinge_discriminator, _critic_generator),
-    "lsgan": GANLoss(_least_squares_discriminator, _least_squares_generator),
+    # Least squares pushes real outputs to 1 and generated ones to 0.
+    "lsgan": GANLoss(_least_squares_discriminator, _least_squares_generator, threshold=0.5),
 }
 
 
