@@ -18,6 +18,7 @@ from torch.nn import functional as F
 
 from ..models import sample_sequences
 from ._base import Algorithm, TrainingState, iter_batches
+from ._history import progress_line
 from ._losses import GANLoss, get_loss, gradient_penalty
 from ._mle import mean_nll, train_mle
 from ._optim import make_optimizer
@@ -65,7 +66,7 @@ class AdversarialAlgorithm(Algorithm):
         record = {"phase": "discriminator", "epoch": epoch, **_mean(stats)}
         record["seconds"] = time.perf_counter() - started
         state.history.append(record)
-        state.log(_progress_line(record, self.config.discriminator_pretrain_epochs))
+        state.log(progress_line(record, self.config.discriminator_pretrain_epochs))
 
     def _adversarial_epoch(self, state: TrainingState, epoch: int) -> None:
         started = time.perf_counter()
@@ -90,7 +91,7 @@ class AdversarialAlgorithm(Algorithm):
             record["valid_nll"] = mean_nll(state.generator, state.valid, self.config)
         record["seconds"] = time.perf_counter() - started
         state.history.append(record)
-        state.log(_progress_line(record, self.config.adversarial_epochs))
+        state.log(progress_line(record, self.config.adversarial_epochs))
 
     # ------------------------------------------------------ shared pieces
 
@@ -174,19 +175,3 @@ class AdversarialAlgorithm(Algorithm):
 def _mean(records: list[dict]) -> dict:
     keys = records[0].keys() if records else ()
     return {key: sum(r[key] for r in records) / len(records) for key in keys}
-
-
-def _progress_line(record: dict, epochs: int) -> str:
-    parts = [f"[{record['phase']}] epoch {record['epoch']:>3}/{epochs}"]
-    for key, label in (
-        ("generator_loss", "g_loss"),
-        ("discriminator_loss", "d_loss"),
-        ("d_real_accuracy", "d_acc_real"),
-        ("d_fake_accuracy", "d_acc_fake"),
-        ("temperature", "beta"),
-        ("valid_nll", "valid_nll"),
-    ):
-        if record.get(key) is not None:
-            parts.append(f"{label} {record[key]:.4f}")
-    parts.append(f"{record['seconds']:.1f}s")
-    return "  ".join(parts)

@@ -5,7 +5,29 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["History"]
+__all__ = ["History", "progress_line"]
+
+# Columns shown by verbose training, in order: (record key, label, format).
+_PROGRESS_COLUMNS = (
+    ("train_loss", "train_loss", ".4f"),
+    ("generator_loss", "g_loss", ".4f"),
+    ("discriminator_loss", "d_loss", ".4f"),
+    ("d_real_accuracy", "d_acc_real", ".4f"),
+    ("d_fake_accuracy", "d_acc_fake", ".4f"),
+    ("temperature", "beta", ".4f"),
+    ("valid_nll", "valid_nll", ".4f"),
+    ("learning_rate", "lr", ".2e"),
+)
+
+
+def progress_line(record: dict, epochs: int) -> str:
+    """One line of verbose output for an epoch record; absent or None values are left out."""
+    parts = [f"[{record['phase']}] epoch {record['epoch']:>3}/{epochs}"]
+    for key, label, spec in _PROGRESS_COLUMNS:
+        if record.get(key) is not None:
+            parts.append(f"{label} {record[key]:{spec}}")
+    parts.append(f"{record['seconds']:.1f}s")
+    return "  ".join(parts)
 
 
 class History(list):

@@ -11,6 +11,7 @@ from torch import nn
 
 from ..models import summed_nll
 from ._base import Algorithm, TrainingConfig, TrainingState, iter_batches
+from ._history import progress_line
 from ._optim import make_optimizer
 from ._registry import register_algorithm
 
@@ -95,22 +96,12 @@ def train_mle(
                 stop = patience is not None and epochs_without_improvement >= patience
         record["seconds"] = time.perf_counter() - started
         state.history.append(record)
-        state.log(_progress_line(record, epochs))
+        state.log(progress_line(record, epochs))
         if stop:
             state.log(f"[{phase}] no improvement in {patience} epochs: stopping early")
             break
     if best_weights is not None:
         generator.load_state_dict(best_weights)
-
-
-def _progress_line(record: dict, epochs: int) -> str:
-    parts = [f"[{record['phase']}] epoch {record['epoch']:>3}/{epochs}"]
-    parts.append(f"train_loss {record['train_loss']:.4f}")
-    if record["valid_nll"] is not None:
-        parts.append(f"valid_nll {record['valid_nll']:.4f}")
-    parts.append(f"lr {record['learning_rate']:.2e}")
-    parts.append(f"{record['seconds']:.1f}s")
-    return "  ".join(parts)
 
 
 @register_algorithm("mle")
