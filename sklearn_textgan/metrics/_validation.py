@@ -1,0 +1,110 @@
+"""Checks of the arguments of the metrics, at the public boundary.
+
+Every public metric calls these first, so that a wrong argument fails with a
+message naming it instead of deep inside numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = [
+    "check_n_samples",
+    "check_order",
+    "check_orders",
+    "check_temperature",
+    "check_token_lists",
+]
+
+
+def check_token_lists(X: object, *, name: str, allow_empty: bool = False) -> list[list]:
+    """Return ``X`` as a list of token lists.
+
+    Parameters
+    ----------
+    X : iterable of str or of token sequences
+        A str element is split on whitespace; any other element must be a
+        list, tuple or 1-D array of hashable tokens (str, int). A 2-D array
+        is read row by row.
+    name : str
+        Name of the argument, for error messages.
+    allow_empty : bool, default=False
+        Whether an empty collection is accepted.
+
+    Returns
+    -------
+    token_lists : list of list
+    """
+    if X is None:
+        raise TypeError(f"{name} must be a list of str or of token lists, got None.")
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a list of texts, got a single {type(X).__name__}; "
+            f"wrap it in a list: [{name}]."
+        )
+    if isinstance(X, np.ndarray):
+        if X.ndim not in (1, 2):
+            raise TypeError(f"{name} must be 1-D (texts) or 2-D (token rows), got shape {X.shape}.")
+        X = X.tolist()
+    if not isinstance(X, Iterable):
+        raise TypeError(f"{name} must be a list of str or of token lists, got {type(X).__name__}.")
+    token_lists = []
+    for index, item in enumerate(X):
+        if isinstance(item, str):
+            token_lists.append(item.split())
+        elif isinstance(item, (list, tuple)):
+            token_lists.append(list(item))
+        elif isinstance(item, np.ndarray) and item.ndim == 1:
+            token_lists.append(item.tolist())
+        else:
+            raise TypeError(
+                f"{name} must contain str or token lists; element {index} is "
+                f"{type(item).__name__} ({item!r:.50})."
+            )
+    if not token_lists and not allow_empty:
+        raise ValueError(f"{name} is empty: at least one text is required.")
+    return token_lists
+
+
+def check_order(value: object, *, name: str = "max_n") -> int:
+    """Return an n-gram order (an int of at least 1)."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}.")
+    return int(value)
+
+
+def check_orders(value: object, *, name: str = "max_n") -> tuple[int, ...]:
+    """Return a non-empty tuple of distinct n-gram orders, in the given order."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence | np.ndarray):
+        raise TypeError(
+            f"{name} must be a sequence of int such as (2, 3, 4, 5), got {type(value).__name__}."
+        )
+    orders = tuple(check_order(order, name=name) for order in value)
+    if not orders:
+        raise ValueError(f"{name} is empty: give at least one n-gram order.")
+    if len(set(orders)) != len(orders):
+        raise ValueError(f"{name} holds an order twice: {orders}.")
+    return orders
+
+
+def check_n_samples(value: object) -> int:
+    """Return a number of samples (an int of at least 1)."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"n_samples must be an int, got {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"n_samples must be at least 1, got {value}.")
+    return int(value)
+
+
+def check_temperature(value: object, *, name: str = "temperature") -> float:
+    """Return a sampling temperature (a positive finite float)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a float, got {type(value).__name__}.")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value}.")
+    return float(value)
