@@ -54,10 +54,14 @@ def environment() -> dict:
     }
 
 
-def save(name: str, payload: dict) -> Path:
-    """Write ``payload`` (plus the environment) to ``results/<name>.json`` atomically."""
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
+def save(name: str, payload: dict, folder: str | Path | None = None) -> Path:
+    """Write ``payload`` (plus the environment) to ``<folder>/<name>.json`` atomically.
+
+    ``folder`` defaults to ``benchmarks/results``.
+    """
+    folder = Path(folder) if folder is not None else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps({**payload, "environment": environment()}, indent=2) + "\n")
     tmp.replace(path)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -53,6 +56,19 @@ def gumbel_generate(
     return torch.stack(rows, dim=1)
 
 
+@contextmanager
+def frozen(module: nn.Module) -> Iterator[None]:
+    """Let gradients flow through ``module`` to its inputs but not into its parameters."""
+    flags = [(p, p.requires_grad) for p in module.parameters()]
+    for parameter, _ in flags:
+        parameter.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for parameter, flag in flags:
+            parameter.requires_grad_(flag)
+
+
 @register_algorithm("relgan")
 class RelGAN(AdversarialAlgorithm):
     """Generator and discriminator trained through Gumbel-softmax samples.
@@ -95,9 +111,13 @@ class RelGAN(AdversarialAlgorithm):
         state.generator.train()
         state.discriminator.train()
         fake = self.soft_samples(state, len(real), progress)
-        real_logits = self.discriminator_logits(state.discriminator, real)
-        fake_logits = self.discriminator_logits(state.discriminator, fake)
-        loss = self.loss.generator(real_logits, fake_logits)
-        self.update_generator(state, loss)
-        # The generator step also put gradients on D; they are dropped at D's next zero_grad.
+        # Only the generator learns here: the discriminator's weight gradients and
+        # the graph of the real branch (which does not depend on the generator)
+        # would be computed for nothing, and they are most of this step's work.
+        with frozen(state.discriminator):
+            with torch.no_grad():
+                real_logits = self.discriminator_logits(state.discriminator, real)
+            fake_logits = self.discriminator_logits(state.discriminator, fake)
+            loss = self.loss.generator(real_logits, fake_logits)
+            self.update_generator(state, loss)
         return {"generator_loss": float(loss.detach()), "temperature": self.beta(progress)}

@@ -1,0 +1,140 @@
+"""The ``device="cuda"`` paths; skipped on machines without a CUDA GPU."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from sklearn_textgan import TextGAN
+from sklearn_textgan.models import GENERATORS, LSTMGenerator, init_parameters, sample_sequences
+from sklearn_textgan.training import gumbel_generate, rollout_rewards
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+CORPUS = [
+    "the cat sat on the mat.",
+    "a dog ran to the park.",
+    "the bird sang in the tree.",
+    "a cat chased the bird.",
+] * 5
+ADVERSARIAL = ["seqgan", "maligan", "relgan", "dense"]
+DISCRIMINATORS = ["cnn", "lstm", "transformer"]
+
+
+def tiny_gan(**params) -> TextGAN:
+    settings = dict(
+        embedding_dim=8,
+        hidden_dim=16,
+        num_heads=2,
+        pretrain_epochs=1,
+        discriminator_pretrain_epochs=1,
+        adversarial_epochs=2,
+        d_steps=1,
+        batch_size=8,
+        n_rollouts=2,
+        num_filters=8,
+        random_state=0,
+        device="cuda",
+    )
+    settings.update(params)
+    return TextGAN(**settings)
+
+
+def on_cuda(module: torch.nn.Module) -> bool:
+    return all(p.device.type == "cuda" for p in module.parameters())
+
+
+@pytest.mark.parametrize("generator", sorted(GENERATORS))
+def test_mle_fits_samples_and_scores_on_cuda(generator):
+    gan = tiny_gan(algorithm="mle", generator=generator, pretrain_epochs=2).fit(CORPUS)
+    assert gan.device_.type == "cuda" and on_cuda(gan.generator_)
+    texts = gan.sample(5, random_state=0)
+    assert len(texts) == 5 and all(isinstance(t, str) for t in texts)
+    assert texts == gan.sample(5, random_state=0)
+    assert np.isfinite(gan.score(CORPUS[:4]))
+
+
+@pytest.mark.parametrize("discriminator", DISCRIMINATORS)
+@pytest.mark.parametrize("generator", sorted(GENERATORS))
+@pytest.mark.parametrize("algorithm", ADVERSARIAL)
+def test_every_combination_fits_on_cuda(algorithm, generator, discriminator):
+    gan = tiny_gan(algorithm=algorithm, generator=generator, discriminator=discriminator)
+    if algorithm == "dense" and discriminator == "cnn":
+        with pytest.raises(ValueError, match="judges every prefix"):
+            gan.fit(CORPUS)
+        return
+    gan.fit(CORPUS)
+    assert on_cuda(gan.generator_) and on_cuda(gan.discriminator_)
+    assert len(gan.sample(3, random_state=0)) == 3
+    last = gan.history_[-1]
+    for key in ("generator_loss", "discriminator_loss", "d_real_accuracy", "d_fake_accuracy"):
+        assert np.isfinite(last[key]), key
+
+
+@pytest.mark.parametrize(
+    "loss", ["minimax", "non_saturating", "rsgan", "wgan_gp", "hinge", "lsgan"]
+)
+def test_every_loss_trains_on_cuda(loss):
+    gan = tiny_gan(algorithm="relgan", generator="lstm", loss=loss).fit(CORPUS)
+    assert np.isfinite(gan.history_[-1]["discriminator_loss"])
+
+
+def test_auto_device_picks_the_gpu():
+    gan = tiny_gan(algorithm="mle", device="auto").fit(CORPUS)
+    assert gan.device_.type == "cuda"
+
+
+def test_a_model_fitted_on_cuda_unpickles_on_a_cpu_only_machine(monkeypatch):
+    gan = tiny_gan(algorithm="seqgan").fit(CORPUS)
+    payload = pickle.dumps(gan)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    restored = pickle.loads(payload)
+    assert restored.device_.type == "cpu"
+    assert all(p.device.type == "cpu" for p in restored.generator_.parameters())
+    np.testing.assert_allclose(
+        restored.score_samples(CORPUS[:4]), gan.score_samples(CORPUS[:4]), rtol=1e-4, atol=1e-4
+    )
+    assert len(restored.sample(3, random_state=0)) == 3
+
+
+def test_building_blocks_run_on_cuda():
+    device = torch.device("cuda")
+    generator = LSTMGenerator(30, 8, 16)
+    init_parameters(generator, torch.Generator().manual_seed(0))
+    generator = generator.to(device)
+    rng = torch.Generator(device=device).manual_seed(0)
+    samples = sample_sequences(
+        generator, 6, max_steps=7, bos_id=1, eos_id=2, pad_id=0, random_generator=rng
+    )
+    assert samples.device.type == "cuda" and samples.shape == (6, 7)
+
+    class Judge(torch.nn.Module):
+        def forward(self, x):
+            return torch.zeros(x.shape[0], 1, device=x.device)
+
+    rewards = rollout_rewards(
+        generator,
+        Judge(),
+        samples,
+        n_rollouts=3,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=rng,
+    )
+    assert rewards.device.type == "cuda" and rewards.shape == samples.shape
+    relaxed = gumbel_generate(
+        generator,
+        4,
+        7,
+        beta=5.0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=rng,
+        device=device,
+    )
+    relaxed.sum().backward()
+    assert generator.output.weight.grad is not None
