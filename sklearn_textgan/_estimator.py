@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from numbers import Integral, Real
 
@@ -13,6 +14,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._device import loadable_device, resolve_device
+from ._persistence import fit_fingerprint, load_estimator, save_estimator
 from ._tokenizer import BOS_ID, EOS_ID, N_SPECIAL_TOKENS, PAD_ID, UNK_ID, TextTokenizer
 from ._validation import check_texts, is_token_id_array
 from .models import (
@@ -29,11 +31,14 @@ from .training import (
     LOSSES,
     OPTIMIZERS,
     TEMPERATURE_SCHEDULES,
+    Checkpointer,
     History,
     TrainingConfig,
+    TrainingDivergedError,
     TrainingState,
     get_algorithm,
 )
+from .training._checkpoint import restore_common
 
 __all__ = ["TextGAN"]
 
@@ -42,6 +47,20 @@ __all__ = ["TextGAN"]
 _WORST_LOG_LIKELIHOOD = -1e10
 
 _SEED_HIGH = 2**31 - 1
+
+# Token ids size the embedding and output layers (largest id + 1 rows); an id
+# beyond this is a mistake (hashed ids, a wrong column), not a vocabulary, and
+# would ask for gigabytes before any error could be raised.
+_MAX_TOKEN_ID = 2**24 - 1
+
+
+# The settings that only shape the discriminator.
+_DISCRIMINATOR_SETTINGS = (
+    "discriminator_embedding_dim",
+    "num_representations",
+    "filter_sizes",
+    "num_filters",
+)
 
 
 class TextGAN(DensityMixin, BaseEstimator):
@@ -148,6 +167,19 @@ class TextGAN(DensityMixin, BaseEstimator):
     n_iter_no_change : int or None, default=5
         Stop after this many epochs without improvement of the validation NLL;
         ``None`` never stops early.
+    checkpoint_dir : str, path-like or None, default=None
+        Folder where ``fit`` writes a checkpoint (modules, optimizers,
+        schedulers, random states, history, the epoch reached) every
+        ``checkpoint_every`` epochs, atomically. A ``fit`` that was killed and
+        is started again with the same parameters and data resumes from it;
+        with an int ``random_state`` the final model is then bit-identical (on
+        the CPU) to that of an uninterrupted fit. The file name holds a
+        fingerprint of the parameters and data, so other fits never resume
+        from it (a warning says so). Deleted when ``fit`` completes; kept when
+        it is interrupted. ``None`` writes no checkpoint.
+    checkpoint_every : int, default=1
+        Epochs (maximum-likelihood, discriminator and adversarial ones alike)
+        between two checkpoints; unused without ``checkpoint_dir``.
     device : str, default="cpu"
         ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when available).
     random_state : int, RandomState instance or None, default=None
@@ -155,7 +187,8 @@ class TextGAN(DensityMixin, BaseEstimator):
         and (through ``sample``'s own ``random_state``) nothing else. With an
         int, two fits on the same data on the CPU give bit-identical models.
     verbose : int, default=0
-        ``0`` is silent; ``1`` prints one line per epoch.
+        ``0`` is silent; ``1`` prints one line per epoch (losses, validation
+        NLL, the diversity figure ``distinct_2``, learning rate).
     warm_start : bool, default=False
         When True and already fitted, ``fit`` continues training the existing
         generator (same tokenizer and ``max_length``) instead of starting anew.
@@ -163,7 +196,10 @@ class TextGAN(DensityMixin, BaseEstimator):
     Attributes
     ----------
     tokenizer_ : transformer or None
-        The fitted tokenizer; ``None`` when fitted on token ids.
+        The fitted tokenizer; ``None`` when fitted on token ids. A
+        :class:`TextTokenizer` without a ``max_length`` of its own gets
+        ``max_length_``, so that long texts are truncated while they are
+        encoded and memory stays bounded.
     vocabulary_size_ : int
         Number of token ids the generator knows, special tokens included.
     max_length_ : int
@@ -177,8 +213,27 @@ class TextGAN(DensityMixin, BaseEstimator):
     history_ : History
         One record per epoch: phase (``"mle"``, ``"discriminator"``,
         ``"adversarial"``), epoch, losses, discriminator accuracy on real and on
-        generated text, Gumbel inverse temperature, validation NLL, learning
-        rate, seconds. ``history_["valid_nll"]`` is a column.
+        generated text, Gumbel inverse temperature, validation NLL,
+        ``distinct_2`` (distinct bigrams over all bigrams of 64 samples, drawn
+        with a random generator of their own so training is unchanged; a
+        falling value is the sign of mode collapse), learning rate,
+        ``skipped_steps`` (updates skipped because their loss or gradient was
+        not finite), seconds. ``history_["valid_nll"]`` is a column.
+
+    Notes
+    -----
+    **Saving.** :meth:`save` and :meth:`load` use a file format that cannot run
+    code when loaded (JSON and tensors); use them to share models. Pickle and
+    joblib work too (``GridSearchCV`` with ``n_jobs > 1`` relies on them), but
+    loading a pickle can run arbitrary code: unpickle only files you trust.
+
+    **Reliability.** A training step whose loss or gradient is not finite is
+    skipped and counted in ``history_``; three in a row restore the last good
+    weights and lower the learning rate tenfold; when that fails three times,
+    ``fit`` raises :class:`~sklearn_textgan.training.TrainingDivergedError`
+    and the estimator keeps the last good model, fitted and usable. Pressing
+    Ctrl-C (``KeyboardInterrupt``) stops ``fit`` with a warning and leaves the
+    model trained so far, with its history.
 
     See Also
     --------
@@ -233,6 +288,8 @@ class TextGAN(DensityMixin, BaseEstimator):
         "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        "checkpoint_dir": [str, os.PathLike, None],
+        "checkpoint_every": [Interval(Integral, 1, None, closed="left")],
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -273,6 +330,8 @@ class TextGAN(DensityMixin, BaseEstimator):
         clip_norm=5.0,
         validation_fraction=0.1,
         n_iter_no_change=5,
+        checkpoint_dir=None,
+        checkpoint_every=1,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -309,6 +368,8 @@ class TextGAN(DensityMixin, BaseEstimator):
         self.clip_norm = clip_norm
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every = checkpoint_every
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -349,16 +410,35 @@ class TextGAN(DensityMixin, BaseEstimator):
             ids = self._encode(X)
         else:
             ids = self._encode_and_fit_vocabulary(X)
-            self.max_length_ = int(
-                self.max_length if self.max_length is not None else _lengths(ids).max(initial=0)
-            )
-            self.max_length_ = max(1, self.max_length_)
         targets = self._to_targets(ids)
 
-        split_seed, torch_seed = rng.randint(0, _SEED_HIGH, size=2)
+        split_seed, torch_seed = (int(seed) for seed in rng.randint(0, _SEED_HIGH, size=2))
+        checkpointer, resume = None, None
+        if self.checkpoint_dir is not None:
+            # A warm start resumes only from the weights it started with.
+            start = (
+                {"generator": self.generator_, "discriminator": self.discriminator_}
+                if continuing
+                else None
+            )
+            checkpointer = Checkpointer(
+                self.checkpoint_dir,
+                every=self.checkpoint_every,
+                fingerprint=fit_fingerprint(self, targets, device, start),
+                metadata={"seeds": [split_seed, torch_seed]},
+            )
+            resume = checkpointer.load()
+            if resume is not None:
+                # The killed fit's seeds: with random_state=None this fit drew others.
+                split_seed, torch_seed = (int(seed) for seed in resume["metadata"]["seeds"])
+                checkpointer.metadata = resume["metadata"]
+                self._log(
+                    f"resuming from {checkpointer.path} ({resume['stage']} phase, "
+                    f"after epoch {resume['epoch']})"
+                )
         train, valid = self._split(targets, np.random.RandomState(split_seed))
-        cpu_generator = torch.Generator().manual_seed(int(torch_seed))
-        device_generator = torch.Generator(device=device).manual_seed(int(torch_seed))
+        cpu_generator = torch.Generator().manual_seed(torch_seed)
+        device_generator = torch.Generator(device=device).manual_seed(torch_seed)
 
         fitted = self._architecture_ if continuing else {}
         generator_name = (
@@ -371,12 +451,19 @@ class TextGAN(DensityMixin, BaseEstimator):
         if continuing:
             # A warm start may add a discriminator (pretrain by "mle", then continue
             # with a GAN) but may not change what was already trained.
+            # Without a trained discriminator, its settings are still free.
+            free = _DISCRIMINATOR_SETTINGS if fitted["discriminator"] is None else ()
             changed = [
                 key
-                for key in ("generator", "settings", "discriminator")
-                if fitted[key] != architecture[key]
-                and not (key == "discriminator" and fitted[key] is None)
+                for key in ("generator", "discriminator")
+                if fitted[key] not in (None, architecture[key])
             ]
+            if any(
+                fitted["settings"][key] != value
+                for key, value in architecture["settings"].items()
+                if key not in free
+            ):
+                changed.append("settings")
             if changed:
                 raise ValueError(
                     "warm_start=True cannot change the trained architecture "
@@ -395,6 +482,7 @@ class TextGAN(DensityMixin, BaseEstimator):
         if discriminator is not None:
             discriminator = discriminator.to(device)
         history = self.history_ if continuing else History()
+        n_records_before = len(history)
         algorithm_class.check_components(module, discriminator)
         for part in (module, discriminator):
             if part is not None:
@@ -410,20 +498,53 @@ class TextGAN(DensityMixin, BaseEstimator):
             history=history,
             log=self._log,
             discriminator=discriminator,
+            checkpointer=checkpointer,
+            # Its own seed, derived from the fit's: the diversity samples never
+            # touch the training random streams.
+            monitor_seed=int(np.random.SeedSequence([torch_seed, 1]).generate_state(1)[0]),
         )
+        if resume is not None:
+            restore_common(state, resume)
+        interrupted = False
         try:
             algorithm_class(self._training_config()).fit(state)
+        except KeyboardInterrupt:
+            interrupted = True
+        except TrainingDivergedError:
+            # The loop left the last good weights in place: keep them usable.
+            self._set_trained(module, discriminator, architecture, device, state.history)
+            raise
         finally:
             for part in (module, discriminator):
                 if part is not None:
                     set_random_generator(part, None)
                     part.eval()
-        self.generator_ = module
+        self._set_trained(module, discriminator, architecture, device, state.history)
+        if interrupted:
+            n_epochs = len(state.history) - n_records_before
+            resumable = checkpointer is not None and checkpointer.path.exists()
+            warnings.warn(
+                f"Training was interrupted (KeyboardInterrupt) after {n_epochs} complete "
+                "epoch(s) of this fit; the estimator holds the model trained so far and its "
+                "history."
+                + (
+                    " Fit again with the same arguments to resume from the last checkpoint."
+                    if resumable
+                    else ""
+                ),
+                UserWarning,
+                stacklevel=2,
+            )
+        elif checkpointer is not None:
+            checkpointer.remove()
+        return self
+
+    def _set_trained(self, generator, discriminator, architecture, device, history) -> None:
+        self.generator_ = generator
         self.discriminator_ = discriminator
         self._architecture_ = architecture
         self.device_ = device
-        self.history_ = state.history
-        return self
+        self.history_ = history
 
     def _training_config(self) -> TrainingConfig:
         return TrainingConfig(
@@ -484,19 +605,38 @@ class TextGAN(DensityMixin, BaseEstimator):
     # ------------------------------------------------------------ encoding
 
     def _encode_and_fit_vocabulary(self, X) -> np.ndarray:
-        """Encode training input, fitting a clone of the tokenizer on texts."""
+        """Encode training input, fitting a clone of the tokenizer on texts; set ``max_length_``."""
+        truncates = False
         if is_token_id_array(X):
             ids = _check_ids(X)
+            largest = int(ids.max(initial=0))
+            if largest > _MAX_TOKEN_ID:
+                raise ValueError(
+                    f"Token id {largest} is too large: ids must be at most {_MAX_TOKEN_ID}, "
+                    "since the largest id sets the vocabulary size (and the size of the "
+                    "embedding and output layers). Map the ids to a compact range."
+                )
             self.tokenizer_ = None
-            self.vocabulary_size_ = max(N_SPECIAL_TOKENS, int(ids.max(initial=0)) + 1)
+            self.vocabulary_size_ = max(N_SPECIAL_TOKENS, largest + 1)
         else:
             texts = check_texts(X)
             tokenizer = clone(self.tokenizer) if self.tokenizer is not None else TextTokenizer()
+            truncates = isinstance(tokenizer, TextTokenizer) and tokenizer.max_length is None
+            if truncates and self.max_length is not None:
+                # Truncated while encoded: a few huge texts never make a huge id matrix.
+                tokenizer.set_params(max_length=self.max_length)
             ids = _check_ids(tokenizer.fit_transform(texts))
             self.tokenizer_ = tokenizer
             self.vocabulary_size_ = int(len(tokenizer.vocabulary_))
         if not (_lengths(ids) > 0).any():
             raise ValueError("All texts are empty after tokenization: there is nothing to learn.")
+        self.max_length_ = max(
+            1,
+            int(self.max_length if self.max_length is not None else _lengths(ids).max(initial=0)),
+        )
+        if self.tokenizer_ is not None and truncates:
+            # Texts scored later are truncated while encoded too.
+            self.tokenizer_.set_params(max_length=self.max_length_)
         return ids
 
     def _encode(self, X) -> np.ndarray:
@@ -653,6 +793,88 @@ class TextGAN(DensityMixin, BaseEstimator):
 
     # ---------------------------------------------------------- persistence
 
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the estimator to a file that loads without running code.
+
+        The file is a zip archive of JSON (parameters, tokenizer vocabulary,
+        architecture, history, library versions) and a tensor file read with
+        ``torch.load(weights_only=True)``, so loading it from an untrusted
+        source is safe, unlike a pickle. Tensors are saved from the CPU, so a
+        model trained on a GPU loads on a machine without one. The write is
+        atomic: ``path`` holds either its previous content or the complete new
+        file, never half a model. An unfitted estimator saves its parameters.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file; replaced if it exists.
+
+        Raises
+        ------
+        TypeError
+            If a parameter or the fitted tokenizer has no safe format (a custom
+            tokenizer class, say); use pickle or joblib for those.
+
+        See Also
+        --------
+        load : Read the file back.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_textgan import TextGAN
+        >>> gan = TextGAN(embedding_dim=4, hidden_dim=8, pretrain_epochs=1, random_state=0)
+        >>> gan = gan.fit(["a cat sat.", "a dog ran."] * 4)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.textgan")
+        >>> gan.save(path)
+        >>> TextGAN.load(path).sample(2, random_state=0) == gan.sample(2, random_state=0)
+        True
+        """
+        save_estimator(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, device: str | torch.device | None = None) -> TextGAN:
+        """Load an estimator written by :meth:`save`; no code from the file is run.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A file written by :meth:`save`.
+        device : str, torch.device or None, default=None
+            Where to put the model (``"cpu"``, ``"cuda"``, ...), which also
+            becomes its ``device`` parameter. ``None`` puts it where it was
+            saved from when that device exists here, else on the CPU.
+
+        Returns
+        -------
+        estimator : TextGAN
+            The estimator, fitted if it was when saved.
+
+        Raises
+        ------
+        ValueError
+            If the file is truncated, corrupt, not a TextGAN file, written by
+            a newer format version, or holds anything but tensors where the
+            weights belong (nothing from such a file is executed).
+
+        Warns
+        -----
+        UserWarning
+            If the file was written by another version of sklearn_textgan.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_textgan import TextGAN
+        >>> path = os.path.join(tempfile.mkdtemp(), "params.textgan")
+        >>> TextGAN(hidden_dim=8).save(path)
+        >>> TextGAN.load(path).hidden_dim
+        8
+        """
+        return load_estimator(cls, path, device=device)
+
+    # Pickle support (GridSearchCV with n_jobs > 1, joblib.dump). Unpickling can
+    # run arbitrary code: save/load is the format for files from elsewhere.
     def __getstate__(self):
         # A copy: the base class may hand back the live ``__dict__``.
         state = dict(super().__getstate__())

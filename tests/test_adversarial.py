@@ -324,3 +324,22 @@ def test_warm_start_from_mle_into_a_gan_keeps_the_pretrained_generator():
     gan.set_params(discriminator="lstm")
     with pytest.raises(ValueError, match="cannot change the trained architecture"):
         gan.fit(CORPUS)
+    gan.set_params(discriminator="cnn", num_filters=4)
+    with pytest.raises(ValueError, match=r"architecture \(settings\)"):
+        gan.fit(CORPUS)
+
+
+def test_warm_start_into_a_gan_may_shape_the_new_discriminator():
+    gan = tiny_gan(algorithm="mle", generator="lstm", warm_start=True).fit(CORPUS)
+    gan.set_params(
+        algorithm="relgan",
+        pretrain_epochs=0,
+        adversarial_epochs=1,
+        discriminator_embedding_dim=16,
+        num_representations=4,
+    )
+    gan.fit(CORPUS)
+    assert gan.discriminator_.num_outputs == 4
+    gan.set_params(hidden_dim=8)
+    with pytest.raises(ValueError, match=r"architecture \(settings\)"):
+        gan.fit(CORPUS)

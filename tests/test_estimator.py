@@ -339,7 +339,9 @@ def test_history_reads_like_a_table(fitted):
         "epoch",
         "train_loss",
         "valid_nll",
+        "distinct_2",
         "learning_rate",
+        "skipped_steps",
         "seconds",
     ]
     assert len(table.splitlines()) == 6

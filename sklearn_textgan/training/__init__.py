@@ -2,11 +2,14 @@
 
 from ._adversarial import AdversarialAlgorithm
 from ._base import Algorithm, TrainingConfig, TrainingState, iter_batches
+from ._checkpoint import CHECKPOINT_FORMAT, Checkpointer, atomic_write
 from ._dense import DenseReward
-from ._history import History
+from ._guard import DivergenceGuard, TrainingDivergedError
+from ._history import History, progress_line
 from ._losses import LOSSES, GANLoss, get_loss, gradient_penalty
 from ._maligan import MaliGAN
 from ._mle import MaximumLikelihood, mean_nll, train_mle
+from ._monitor import distinct_2, sample_diversity
 from ._optim import OPTIMIZERS, make_optimizer
 from ._registry import ALGORITHMS, get_algorithm, register_algorithm
 from ._relgan import RelGAN, gumbel_generate
@@ -16,6 +19,14 @@ from ._seqgan import SeqGAN
 
 __all__ = [
     "ALGORITHMS",
+    "CHECKPOINT_FORMAT",
+    "Checkpointer",
+    "DivergenceGuard",
+    "TrainingDivergedError",
+    "atomic_write",
+    "distinct_2",
+    "progress_line",
+    "sample_diversity",
     "LOSSES",
     "TEMPERATURE_SCHEDULES",
     "AdversarialAlgorithm",

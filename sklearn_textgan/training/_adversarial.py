@@ -18,9 +18,12 @@ from torch.nn import functional as F
 
 from ..models import sample_sequences
 from ._base import Algorithm, TrainingState, iter_batches
+from ._checkpoint import resume_stage, take_resume
+from ._guard import DivergenceGuard
 from ._history import progress_line
 from ._losses import GANLoss, get_loss, gradient_penalty
 from ._mle import mean_nll, train_mle
+from ._monitor import epoch_diversity
 from ._optim import make_optimizer
 
 __all__ = ["AdversarialAlgorithm"]
@@ -41,7 +44,9 @@ class AdversarialAlgorithm(Algorithm):
         self.loss: GANLoss = get_loss(config.loss or self.default_loss)
         self.width = state.train.shape[1]
         self.vocab_size = state.generator.output.out_features
-        if config.pretrain_epochs:
+        # A resumed fit skips the phases that its checkpoint had already finished.
+        stage = resume_stage(state)
+        if config.pretrain_epochs and stage in (None, "mle"):
             train_mle(state, config, config.pretrain_epochs)
         self.generator_optimizer = make_optimizer(
             config.optimizer, state.generator.parameters(), config.adversarial_learning_rate
@@ -49,11 +54,90 @@ class AdversarialAlgorithm(Algorithm):
         self.discriminator_optimizer = make_optimizer(
             config.optimizer, state.discriminator.parameters(), config.discriminator_learning_rate
         )
+        self.generator_guard = DivergenceGuard(
+            "generator",
+            "adversarial training",
+            state.generator,
+            self.generator_optimizer,
+            clip_norm=config.clip_norm,
+        )
+        self.discriminator_guard = DivergenceGuard(
+            "discriminator",
+            "adversarial training",
+            state.discriminator,
+            self.discriminator_optimizer,
+            clip_norm=config.clip_norm,
+        )
         self.start_adversarial(state)
-        for epoch in range(1, config.discriminator_pretrain_epochs + 1):
+        first = {"discriminator": 1, "adversarial": 1}
+        for phase in ("discriminator", "adversarial"):
+            resumed = take_resume(state, phase)
+            if resumed is not None:
+                done, loop = resumed
+                self.load_loop_state(loop)
+                first[phase] = done + 1
+                if phase == "adversarial":
+                    first["discriminator"] = config.discriminator_pretrain_epochs + 1
+        for epoch in range(first["discriminator"], config.discriminator_pretrain_epochs + 1):
             self._pretrain_discriminator_epoch(state, epoch)
-        for epoch in range(1, config.adversarial_epochs + 1):
+        for epoch in range(first["adversarial"], config.adversarial_epochs + 1):
             self._adversarial_epoch(state, epoch)
+
+    def loop_state(self) -> dict:
+        """What the adversarial loop keeps between epochs, for checkpoints."""
+        return {
+            "generator_optimizer": self.generator_optimizer.state_dict(),
+            "discriminator_optimizer": self.discriminator_optimizer.state_dict(),
+            "generator_guard": self.generator_guard.state_dict(),
+            "discriminator_guard": self.discriminator_guard.state_dict(),
+            "algorithm": self.algorithm_state(),
+        }
+
+    def load_loop_state(self, loop: dict) -> None:
+        """Restore what :meth:`loop_state` gave (modules already restored)."""
+        self.generator_optimizer.load_state_dict(loop["generator_optimizer"])
+        self.discriminator_optimizer.load_state_dict(loop["discriminator_optimizer"])
+        self.generator_guard.load_state_dict(loop["generator_guard"])
+        self.discriminator_guard.load_state_dict(loop["discriminator_guard"])
+        self.load_algorithm_state(loop["algorithm"])
+
+    def algorithm_state(self) -> dict:
+        """State a strategy learns besides the two modules, for checkpoints.
+
+        By default every module and tensor attribute of the strategy (a SeqGAN
+        rollout policy, a moving-average baseline, ...); a strategy that keeps
+        other learned state overrides this and :meth:`load_algorithm_state`.
+        """
+        saved = {}
+        for name, value in vars(self).items():
+            if isinstance(value, nn.Module):
+                saved[name] = {"module": value.state_dict()}
+            elif isinstance(value, torch.Tensor):
+                saved[name] = {"tensor": value}
+        return saved
+
+    def load_algorithm_state(self, saved: dict) -> None:
+        """Restore what :meth:`algorithm_state` gave."""
+        with torch.no_grad():
+            for name, value in saved.items():
+                if "module" in value:
+                    getattr(self, name).load_state_dict(value["module"])
+                else:
+                    getattr(self, name).copy_(value["tensor"])
+
+    def _end_epoch(self, state: TrainingState, record: dict, started: float, epochs: int) -> None:
+        record["seconds"] = time.perf_counter() - started
+        state.history.append(record)
+        state.log(progress_line(record, epochs))
+        if state.checkpointer is not None:
+            state.checkpointer.epoch_end(state, record["phase"], record["epoch"], self.loop_state)
+
+    def _skipped_steps(self) -> int:
+        """Steps skipped in this epoch by either guard; both start a new epoch."""
+        skipped = self.generator_guard.skipped_steps + self.discriminator_guard.skipped_steps
+        self.generator_guard.end_epoch()
+        self.discriminator_guard.end_epoch()
+        return skipped
 
     def _pretrain_discriminator_epoch(self, state: TrainingState, epoch: int) -> None:
         started = time.perf_counter()
@@ -64,9 +148,8 @@ class AdversarialAlgorithm(Algorithm):
             )
         ]
         record = {"phase": "discriminator", "epoch": epoch, **_mean(stats)}
-        record["seconds"] = time.perf_counter() - started
-        state.history.append(record)
-        state.log(progress_line(record, self.config.discriminator_pretrain_epochs))
+        record["skipped_steps"] = self._skipped_steps()
+        self._end_epoch(state, record, started, self.config.discriminator_pretrain_epochs)
 
     def _adversarial_epoch(self, state: TrainingState, epoch: int) -> None:
         started = time.perf_counter()
@@ -89,9 +172,9 @@ class AdversarialAlgorithm(Algorithm):
         }
         if state.valid is not None and len(state.valid):
             record["valid_nll"] = mean_nll(state.generator, state.valid, self.config)
-        record["seconds"] = time.perf_counter() - started
-        state.history.append(record)
-        state.log(progress_line(record, self.config.adversarial_epochs))
+        record["distinct_2"] = epoch_diversity(state, self.config)
+        record["skipped_steps"] = self._skipped_steps()
+        self._end_epoch(state, record, started, self.config.adversarial_epochs)
 
     # ------------------------------------------------------ shared pieces
 
@@ -145,10 +228,7 @@ class AdversarialAlgorithm(Algorithm):
                 self.as_one_hot(fake),
                 state.random_generator,
             )
-        self.discriminator_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.clip(discriminator)
-        self.discriminator_optimizer.step()
+        self.discriminator_guard.step(loss)
         real_accuracy, fake_accuracy = self.loss.accuracy(real_logits, fake_logits)
         return {
             "discriminator_loss": float(loss.detach()),
@@ -166,10 +246,8 @@ class AdversarialAlgorithm(Algorithm):
             nn.utils.clip_grad_norm_(module.parameters(), self.config.clip_norm)
 
     def update_generator(self, state: TrainingState, loss: torch.Tensor) -> None:
-        self.generator_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.clip(state.generator)
-        self.generator_optimizer.step()
+        """One generator update; skipped when the loss or its gradient is not finite."""
+        self.generator_guard.step(loss)
 
 
 def _mean(records: list[dict]) -> dict:

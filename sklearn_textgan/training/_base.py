@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import torch
 from torch import nn
 
+from ..models import class_begin_ids
 from ._history import History
 
-__all__ = ["Algorithm", "TrainingConfig", "TrainingState", "iter_batches"]
+if TYPE_CHECKING:
+    from ._checkpoint import Checkpointer
+
+__all__ = ["Algorithm", "TrainingConfig", "TrainingState", "begin_ids", "iter_batches"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,17 @@ class TrainingState:
     tokens, one end token, then padding. ``shuffle_generator`` lives on the
     CPU and decides the order of examples; ``random_generator`` lives on
     ``device`` and drives dropout and sampling.
+
+    ``checkpointer`` writes checkpoints at the end of epochs (None: never);
+    ``resume`` is the checkpoint a resumed fit continues from, consumed by the
+    loop it was written in. ``monitor_seed`` seeds the samples of the
+    per-epoch diversity figure (None: not measured); they are drawn with a
+    generator of their own, so they never change the training random streams.
+
+    ``train_labels`` and ``valid_labels`` are the class indices (n,) of a
+    class-conditional fit, on ``device``, row for row with ``train`` and
+    ``valid``; None (the default) for an unconditional fit, which then takes
+    exactly the unconditional code paths.
     """
 
     generator: nn.Module
@@ -59,6 +74,25 @@ class TrainingState:
     history: History = field(default_factory=History)
     log: Callable[[str], None] = lambda message: None
     discriminator: nn.Module | None = None
+    checkpointer: Checkpointer | None = None
+    resume: dict[str, Any] | None = None
+    monitor_seed: int | None = None
+    train_labels: torch.Tensor | None = None
+    valid_labels: torch.Tensor | None = None
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the generator is class-conditional (labels were given)."""
+        return self.train_labels is not None
+
+
+def begin_ids(
+    generator: nn.Module, config: TrainingConfig, labels: torch.Tensor | None
+) -> int | torch.Tensor:
+    """The begin token of every row (``config.bos_id``) or, with class ``labels``, one per row."""
+    if labels is None:
+        return config.bos_id
+    return class_begin_ids(generator, labels)
 
 
 class Algorithm:

@@ -16,16 +16,31 @@ _PROGRESS_COLUMNS = (
     ("d_fake_accuracy", "d_acc_fake", ".4f"),
     ("temperature", "beta", ".4f"),
     ("valid_nll", "valid_nll", ".4f"),
+    ("distinct_2", "distinct_2", ".3f"),
     ("learning_rate", "lr", ".2e"),
+    ("skipped_steps", "skipped", "d"),
 )
+# Shown only when non-zero: a column of zeros on every line would be noise.
+_SHOWN_WHEN_NONZERO = frozenset({"skipped_steps"})
 
 
 def progress_line(record: dict, epochs: int) -> str:
-    """One line of verbose output for an epoch record; absent or None values are left out."""
+    """One line of verbose output for an epoch record; absent or None values are left out.
+
+    Examples
+    --------
+    >>> from sklearn_textgan.training import progress_line
+    >>> record = {"phase": "mle", "epoch": 2, "train_loss": 3.25, "distinct_2": 0.5,
+    ...           "skipped_steps": 0, "seconds": 1.5}
+    >>> progress_line(record, 10)
+    '[mle] epoch   2/10  train_loss 3.2500  distinct_2 0.500  1.5s'
+    """
     parts = [f"[{record['phase']}] epoch {record['epoch']:>3}/{epochs}"]
     for key, label, spec in _PROGRESS_COLUMNS:
-        if record.get(key) is not None:
-            parts.append(f"{label} {record[key]:{spec}}")
+        value = record.get(key)
+        if value is None or (key in _SHOWN_WHEN_NONZERO and not value):
+            continue
+        parts.append(f"{label} {value:{spec}}")
     parts.append(f"{record['seconds']:.1f}s")
     return "  ".join(parts)
 

@@ -10,8 +10,11 @@ import torch
 from torch import nn
 
 from ..models import summed_nll
-from ._base import Algorithm, TrainingConfig, TrainingState, iter_batches
+from ._base import Algorithm, TrainingConfig, TrainingState, begin_ids, iter_batches
+from ._checkpoint import take_resume
+from ._guard import DivergenceGuard
 from ._history import progress_line
+from ._monitor import epoch_diversity
 from ._optim import make_optimizer
 from ._registry import register_algorithm
 
@@ -19,16 +22,26 @@ __all__ = ["MaximumLikelihood", "mean_nll", "train_mle"]
 
 
 @torch.no_grad()
-def mean_nll(generator: nn.Module, targets: torch.Tensor, config: TrainingConfig) -> float:
-    """Mean negative log-likelihood per token (end token included) of ``targets``."""
+def mean_nll(
+    generator: nn.Module,
+    targets: torch.Tensor,
+    config: TrainingConfig,
+    labels: torch.Tensor | None = None,
+) -> float:
+    """Mean negative log-likelihood per token (end token included) of ``targets``.
+
+    With class ``labels`` (a conditional generator), the likelihood of each
+    text given its class.
+    """
     was_training = generator.training
     generator.eval()
     total, count = 0.0, 0
     for start in range(0, len(targets), config.eval_batch_size):
+        chunk = slice(start, start + config.eval_batch_size)
         loss, n_tokens = summed_nll(
             generator,
-            targets[start : start + config.eval_batch_size],
-            bos_id=config.bos_id,
+            targets[chunk],
+            bos_id=begin_ids(generator, config, None if labels is None else labels[chunk]),
             pad_id=config.pad_id,
         )
         total += float(loss)
@@ -44,10 +57,16 @@ def train_mle(
 
     With a validation set, the learning rate is halved when the validation NLL
     stops improving, training stops after ``n_iter_no_change`` epochs without
-    improvement, and the weights of the best epoch are restored at the end.
+    improvement, and the weights of the best epoch are restored at the end
+    (also when training is interrupted or diverges). Steps with a non-finite
+    loss or gradient are skipped (see :class:`DivergenceGuard`). A resumed fit
+    (``state.resume`` written in this phase) continues after the epoch reached.
     """
     generator = state.generator
     optimizer = make_optimizer(config.optimizer, generator.parameters(), config.learning_rate)
+    guard = DivergenceGuard(
+        "generator", "maximum-likelihood training", generator, optimizer, clip_norm=config.clip_norm
+    )
     has_valid = state.valid is not None and len(state.valid) > 0
     patience = config.n_iter_no_change
     scheduler = None
@@ -56,52 +75,81 @@ def train_mle(
             optimizer, mode="min", factor=0.5, patience=max(1, (patience or 4) // 2)
         )
     best_nll, best_weights, epochs_without_improvement = math.inf, None, 0
+    first_epoch, stopped = 1, False
+    resumed = take_resume(state, phase)
+    if resumed is not None:
+        done, loop = resumed
+        optimizer.load_state_dict(loop["optimizer"])
+        if scheduler is not None:
+            scheduler.load_state_dict(loop["scheduler"])
+        guard.load_state_dict(loop["guard"])
+        best_nll, best_weights = loop["best_nll"], loop["best_weights"]
+        epochs_without_improvement, stopped = loop["epochs_without_improvement"], loop["stopped"]
+        first_epoch = done + 1
 
-    for epoch in range(1, epochs + 1):
-        started = time.perf_counter()
-        generator.train()
-        total, count = 0.0, 0
-        for batch in iter_batches(len(state.train), config.batch_size, state.shuffle_generator):
-            loss_sum, n_tokens = summed_nll(
-                generator,
-                state.train[batch.to(state.device)],
-                bos_id=config.bos_id,
-                pad_id=config.pad_id,
-            )
-            loss = loss_sum / max(1, n_tokens)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.clip_norm is not None:
-                nn.utils.clip_grad_norm_(generator.parameters(), config.clip_norm)
-            optimizer.step()
-            total += float(loss_sum.detach())
-            count += n_tokens
-        record = {
-            "phase": phase,
-            "epoch": epoch,
-            "train_loss": total / max(1, count),
-            "valid_nll": None,
-            "learning_rate": optimizer.param_groups[0]["lr"],
+    def loop_state() -> dict:
+        return {
+            "optimizer": optimizer.state_dict(),
+            "scheduler": None if scheduler is None else scheduler.state_dict(),
+            "guard": guard.state_dict(),
+            "best_nll": best_nll,
+            "best_weights": best_weights,
+            "epochs_without_improvement": epochs_without_improvement,
+            "stopped": stopped,
         }
-        stop = False
-        if has_valid:
-            valid_nll = mean_nll(generator, state.valid, config)
-            record["valid_nll"] = valid_nll
-            scheduler.step(valid_nll)
-            if valid_nll < best_nll - 1e-4:
-                best_nll, epochs_without_improvement = valid_nll, 0
-                best_weights = copy.deepcopy(generator.state_dict())
-            else:
-                epochs_without_improvement += 1
-                stop = patience is not None and epochs_without_improvement >= patience
-        record["seconds"] = time.perf_counter() - started
-        state.history.append(record)
-        state.log(progress_line(record, epochs))
-        if stop:
-            state.log(f"[{phase}] no improvement in {patience} epochs: stopping early")
-            break
-    if best_weights is not None:
-        generator.load_state_dict(best_weights)
+
+    try:
+        for epoch in range(first_epoch, epochs + 1):
+            if stopped:
+                break
+            started = time.perf_counter()
+            generator.train()
+            total, count = 0.0, 0
+            batches = iter_batches(len(state.train), config.batch_size, state.shuffle_generator)
+            for batch in batches:
+                batch = batch.to(state.device)
+                labels = None if state.train_labels is None else state.train_labels[batch]
+                loss_sum, n_tokens = summed_nll(
+                    generator,
+                    state.train[batch],
+                    bos_id=begin_ids(generator, config, labels),
+                    pad_id=config.pad_id,
+                )
+                if guard.step(loss_sum / max(1, n_tokens)):
+                    total += float(loss_sum.detach())
+                    count += n_tokens
+            record = {
+                "phase": phase,
+                "epoch": epoch,
+                # NaN, not 0, when every step was skipped: nothing was learned.
+                "train_loss": total / count if count else math.nan,
+                "valid_nll": None,
+                "distinct_2": epoch_diversity(state, config),
+                "learning_rate": optimizer.param_groups[0]["lr"],
+                "skipped_steps": guard.skipped_steps,
+            }
+            guard.end_epoch()
+            if has_valid:
+                valid_nll = mean_nll(generator, state.valid, config, state.valid_labels)
+                record["valid_nll"] = valid_nll
+                scheduler.step(valid_nll)
+                if valid_nll < best_nll - 1e-4:
+                    best_nll, epochs_without_improvement = valid_nll, 0
+                    best_weights = copy.deepcopy(generator.state_dict())
+                else:
+                    epochs_without_improvement += 1
+                    stopped = patience is not None and epochs_without_improvement >= patience
+            record["seconds"] = time.perf_counter() - started
+            state.history.append(record)
+            state.log(progress_line(record, epochs))
+            if state.checkpointer is not None:
+                state.checkpointer.epoch_end(state, phase, epoch, loop_state)
+            if stopped:
+                state.log(f"[{phase}] no improvement in {patience} epochs: stopping early")
+    finally:
+        # Interrupted or diverged too: the best epoch is the most useful model to keep.
+        if best_weights is not None:
+            generator.load_state_dict(best_weights)
 
 
 @register_algorithm("mle")

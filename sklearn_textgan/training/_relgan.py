@@ -9,6 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..models import begin_tokens
 from ._adversarial import AdversarialAlgorithm
 from ._base import TrainingState
 from ._registry import register_algorithm
@@ -23,7 +24,7 @@ def gumbel_generate(
     width: int,
     *,
     beta: float,
-    bos_id: int,
+    bos_id: int | torch.Tensor,
     eos_id: int,
     pad_id: int,
     random_generator: torch.Generator | None,
@@ -35,10 +36,11 @@ def gumbel_generate(
     exact sample) and is fed back as the next input; what the discriminator
     sees is ``softmax(beta * (logits + g))``, which tends to that one-hot as
     the inverse temperature ``beta`` grows. After the end token the rows are
-    the one-hot padding token.
+    the one-hot padding token. ``bos_id`` may hold one begin id per row (a
+    class-conditional generator).
     """
     state = generator.initial_state(n, device)
-    tokens = torch.full((n,), bos_id, dtype=torch.long, device=device)
+    tokens = begin_tokens(bos_id, n, device)
     finished = torch.zeros(n, dtype=torch.bool, device=device)
     rows = []
     for _ in range(width):

@@ -10,6 +10,12 @@ The R * B completions of one prefix length run as one batch: the prefix is
 read with the recurrent part of the generator only (no output layer), and
 the output layer and sampling run only for the positions being completed.
 No Python loop runs over rollouts or sequences.
+
+For a class-conditional GAN, ``bos_id`` holds each sample's class begin id
+(B,) and ``class_labels`` its class index (B,): the completions start from the
+sample's class, and the reward is the discriminator's probability that the
+completed text is real times its class head's probability of the requested
+class, so that text that drifts to another style earns less.
 """
 
 from __future__ import annotations
@@ -17,14 +23,30 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..models._sequences import draw_tokens, logits_buffer, next_token_logits
+from ..models._sequences import begin_tokens, draw_tokens, logits_buffer, next_token_logits
 
-__all__ = ["rollout_rewards"]
+__all__ = ["class_probability", "rollout_rewards"]
 
 
-def _realness(discriminator: nn.Module, sequences: torch.Tensor) -> torch.Tensor:
-    """Probability of "real" per sequence, averaged over the discriminator's K judgements."""
-    return torch.sigmoid(discriminator(sequences).float()).mean(dim=1)
+def _realness(
+    discriminator: nn.Module, sequences: torch.Tensor, labels: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Probability of "real" per sequence, averaged over the discriminator's K judgements.
+
+    With class ``labels``, times the class head's probability of each row's class.
+    """
+    real = torch.sigmoid(discriminator(sequences).float()).mean(dim=1)
+    if labels is None:
+        return real
+    return real * class_probability(discriminator, sequences, labels)
+
+
+def class_probability(
+    discriminator: nn.Module, sequences: torch.Tensor, labels: torch.Tensor
+) -> torch.Tensor:
+    """The class head's probability (n,) that each of ``sequences`` is of class ``labels``."""
+    log_probs = torch.log_softmax(discriminator.class_logits(sequences).float(), dim=1)
+    return log_probs.gather(1, labels.long().view(-1, 1)).squeeze(1).exp()
 
 
 @torch.no_grad()
@@ -34,17 +56,21 @@ def rollout_rewards(
     samples: torch.Tensor,
     *,
     n_rollouts: int,
-    bos_id: int,
+    bos_id: int | torch.Tensor,
     eos_id: int,
     pad_id: int,
     random_generator: torch.Generator | None,
+    class_labels: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Rewards of shape (B, T) for ``samples`` (B, T); 0 after a sequence has ended."""
     rollout_policy.eval()
     discriminator.eval()
     batch, width = samples.shape
     rewards = torch.zeros(batch, width, device=samples.device)
-    rewards[:, -1] = _realness(discriminator, samples)
+    rewards[:, -1] = _realness(discriminator, samples, class_labels)
+    if isinstance(bos_id, torch.Tensor):
+        bos_id = bos_id.repeat(n_rollouts)
+    repeated_labels = None if class_labels is None else class_labels.repeat(n_rollouts)
     if width > 1:
         # Position j of row b is a continuation of the prefix it follows; a prefix
         # that already holds the end token is complete and only padded.
@@ -53,7 +79,8 @@ def rollout_rewards(
             completed = _complete(
                 rollout_policy, repeated, prefix, bos_id, eos_id, pad_id, random_generator
             )
-            realness = _realness(discriminator, completed).view(n_rollouts, batch)
+            realness = _realness(discriminator, completed, repeated_labels)
+            realness = realness.view(n_rollouts, batch)
             rewards[:, prefix - 1] = realness.mean(dim=0)
     ended_before = torch.cumsum(samples == eos_id, dim=1) - (samples == eos_id).long()
     return rewards.masked_fill((ended_before > 0) | (samples == pad_id), 0.0)
@@ -63,7 +90,7 @@ def _complete(
     policy: nn.Module,
     sequences: torch.Tensor,
     prefix: int,
-    bos_id: int,
+    bos_id: int | torch.Tensor,
     eos_id: int,
     pad_id: int,
     random_generator: torch.Generator | None,
@@ -72,7 +99,7 @@ def _complete(
     rows, width = sequences.shape
     out = sequences.clone()
     state = policy.initial_state(rows, sequences.device)
-    tokens = torch.full((rows,), bos_id, dtype=torch.long, device=sequences.device)
+    tokens = begin_tokens(bos_id, rows, sequences.device)
     for position in range(prefix):
         _, state = policy.step_features(tokens, state)
         tokens = sequences[:, position]
