@@ -112,8 +112,15 @@ QUICK_ADVERSARIAL = dict(
 class Budget:
     """Epochs and sample counts: the real benchmark, or a seconds-long smoke run."""
 
-    def __init__(self, quick: bool, pretrain_epochs: int, adversarial_epochs: int | None) -> None:
+    def __init__(
+        self,
+        quick: bool,
+        pretrain_epochs: int,
+        adversarial_epochs: int | None,
+        run_seconds: float | None = None,
+    ) -> None:
         self.quick = quick
+        self.run_seconds = run_seconds
         self.pretrain_epochs = 1 if quick else pretrain_epochs
         self.adversarial_epochs = 2 if quick else adversarial_epochs
         self.discriminator_pretrain_epochs = 1 if quick else 3
@@ -123,6 +130,29 @@ class Budget:
 
     def epochs(self, algorithm: str) -> int:
         return self.adversarial_epochs or SETTINGS[algorithm]["epochs"]
+
+    def affordable_epochs(self, algorithm: str, gan: TextGAN, train, seconds_left: float) -> dict:
+        """The adversarial epochs that fit in ``seconds_left``, timed on a throw-away copy.
+
+        Without a time budget, the algorithm's epochs. With one, three
+        adversarial epochs of a copy give the seconds per epoch; the
+        discriminator's pretraining (one discriminator update per batch,
+        about 1 / (d_steps + 1) of an epoch's work each) is set aside first.
+        """
+        planned = self.epochs(algorithm)
+        if self.run_seconds is None:
+            return {"epochs": planned}
+        probe = copy.deepcopy(gan).set_params(discriminator_pretrain_epochs=0, adversarial_epochs=3)
+        probe.fit(train)
+        per_epoch = statistics.median(r["seconds"] for r in probe.history_[-2:])
+        batches = -(-int(0.9 * len(train)) // 64)
+        pretraining = self.discriminator_pretrain_epochs * batches * per_epoch / (gan.d_steps + 1)
+        affordable = int((seconds_left - pretraining) / per_epoch)
+        return {
+            "epochs": max(1, min(planned, affordable)),
+            "planned_epochs": planned,
+            "probe_seconds_per_epoch": per_epoch,
+        }
 
     def generator(self, params: dict) -> dict:
         return {**params, **QUICK_GENERATOR} if self.quick else params
@@ -161,6 +191,7 @@ def curve(gan: TextGAN, oracle, test_ids: np.ndarray, budget: Budget, seed: int)
 def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: str) -> list[dict]:
     """Train the MLE starting point (and the GAN from it); its curve records."""
     torch.set_num_threads(1)  # several runs share the machine's cores
+    run_started = time.perf_counter()
     oracle = load_seqgan_oracle(data_home=data_home)
     train = oracle_ids_to_model_ids(load_seqgan_data(data_home=data_home))[: budget.n_train]
     test = oracle_ids_to_model_ids(oracle.sample(budget.n_test, random_state=12345))
@@ -183,13 +214,17 @@ def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: s
         warm_start=True,
     ).fit(train)
     base = {"algorithm": algorithm, "seed": seed, "generator": architecture["generator"]}
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    mle_curve = curve(mle, oracle, test, budget, seed)
+    evaluation_seconds = time.perf_counter() - started
     records = [
         {
             **base,
             "model": "mle",
             "epochs": len(mle.history_),
-            "seconds": time.perf_counter() - started,
-            "curve": curve(mle, oracle, test, budget, seed),
+            "seconds": seconds,
+            "curve": mle_curve,
         }
     ]
     if algorithm != "mle":
@@ -202,14 +237,20 @@ def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: s
             discriminator_learning_rate=1e-4,
             **budget.adversarial(setting["adversarial"]),
         )
+        seconds_left = (budget.run_seconds or 0) - (time.perf_counter() - run_started)
+        schedule = budget.affordable_epochs(
+            algorithm, gan, train, seconds_left - evaluation_seconds
+        )
+        gan.set_params(adversarial_epochs=schedule["epochs"])
         started = time.perf_counter()
         gan.fit(train)
+        seconds = time.perf_counter() - started
         records.append(
             {
                 **base,
                 "model": algorithm,
-                "epochs": budget.epochs(algorithm),
-                "seconds": time.perf_counter() - started,
+                **schedule,
+                "seconds": seconds,
                 "curve": curve(gan, oracle, test, budget, seed),
             }
         )
@@ -306,39 +347,53 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--quick", action="store_true", help="tiny budgets: a smoke run")
     parser.add_argument("--results-dir", default=None, help="default: benchmarks/results")
+    parser.add_argument(
+        "--run-seconds",
+        type=float,
+        default=None,
+        help="wall-clock budget of one (seed, algorithm) run: fewer adversarial epochs if needed",
+    )
     args = parser.parse_args(argv)
 
     data_home = args.data_home or default_data_home()
     if data_home is None:
         sys.exit("benchmark data not found: pass --data-home or set SKLEARN_TEXTGAN_DATA")
-    budget = Budget(args.quick, args.pretrain_epochs, args.adversarial_epochs)
+    budget = Budget(args.quick, args.pretrain_epochs, args.adversarial_epochs, args.run_seconds)
     runs = [
         (a, s, budget, args.device, str(data_home)) for s in args.seeds for a in args.algorithms
     ]
     started = time.perf_counter()
-    records = []
+    records: list[dict] = []
+
+    def save_results(complete: bool) -> Path:
+        # Saved after every run, so that a run cut short keeps what finished.
+        return save(
+            "oracle_quick" if args.quick else "oracle",
+            {
+                "protocol": __doc__,
+                "settings": {**vars(args), "temperatures": TEMPERATURES, "algorithms": SETTINGS},
+                "complete": complete,
+                "wall_seconds": time.perf_counter() - started,
+                "summary": summarize(records),
+                "runs": records,
+            },
+            args.results_dir,
+        )
+
     if args.jobs > 1:
         # "spawn": CUDA cannot be used in a forked child.
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
-            for result in pool.map(one_run, *zip(*runs, strict=True)):
-                records.extend(result)
+            futures = [pool.submit(one_run, *run) for run in runs]
+            for future in concurrent.futures.as_completed(futures):
+                records.extend(future.result())
+                save_results(complete=False)
     else:
         for run in runs:
             records.extend(one_run(*run))
-    rows = summarize(records)
-    print_table(rows)
-    path = save(
-        "oracle_quick" if args.quick else "oracle",
-        {
-            "protocol": __doc__,
-            "settings": {**vars(args), "temperatures": TEMPERATURES, "algorithms": SETTINGS},
-            "wall_seconds": time.perf_counter() - started,
-            "summary": rows,
-            "runs": records,
-        },
-        args.results_dir,
-    )
+            save_results(complete=False)
+    path = save_results(complete=True)
+    print_table(summarize(records))
     print(f"saved {path}")
     return path
 

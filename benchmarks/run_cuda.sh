@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The GPU checks in one go: the CUDA tests, then the speed and quality benchmarks on the GPU.
+#
+#     bash benchmarks/run_cuda.sh LOG_DIR [ORACLE_ARGS...]
+#
+# Runs from the repository root without installing the package (PYTHONPATH);
+# the benchmark data comes from SKLEARN_TEXTGAN_DATA. Logs and result files
+# are copied into LOG_DIR. Each stage has its own time limit so that a slow
+# stage cannot take the others' time.
+set -u
+log_dir=${1:?usage: run_cuda.sh LOG_DIR [ORACLE_ARGS...]}
+shift
+mkdir -p "$log_dir"
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
+
+python3 -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name(0))"
+timeout "${CUDA_TEST_SECONDS:-180}" python3 -m pytest tests/test_cuda.py -q -p no:cacheprovider \
+    2>&1 | tee "$log_dir/test_cuda.log" | tail -n 15
+
+cd benchmarks || exit 1
+timeout "${SPEED_SECONDS:-150}" python3 bench_adversarial_speed.py --device cuda --repeats 3 \
+    2>&1 | tee "$log_dir/speed_cuda.log"
+cp results/adversarial_speed_cuda.json "$log_dir/" 2>/dev/null
+
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+    timeout "${ORACLE_SECONDS:-300}" python3 bench_oracle.py --device cuda "$@" \
+    2>&1 | tee "$log_dir/oracle.log" | grep -v "^epoch"
+cp results/oracle.json "$log_dir/" 2>/dev/null
+exit 0
