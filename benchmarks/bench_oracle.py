@@ -11,7 +11,7 @@ For each seed and algorithm, one run
 3. scores the maximum-likelihood starting point and the GAN at every
    sampling temperature of the sweep:
 
-   - NLL_oracle: mean NLL per token of ``--n-samples`` generated sequences
+   - NLL_oracle: mean NLL per token of 5,000 generated sequences
      under the oracle (quality; lower is better; 5.76 is the oracle's own
      training data, about 11.4 uniform tokens),
    - NLL_test: mean NLL per token, under the model at that temperature, of

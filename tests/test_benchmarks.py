@@ -1,0 +1,170 @@
+"""The temperature-sweep benchmarks run end to end, and judge a GAN against MLE correctly.
+
+``benchmarks/`` is a folder of scripts, not a package: the scripts are
+imported from it here, which must run nothing. Each script runs once on its
+``--quick`` budget (toy networks, a few hundred texts, one epoch) for one
+seed; between them every algorithm is exercised.
+"""
+
+import importlib
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+# Between the two scripts, every algorithm runs once (and each its own MLE start).
+ORACLE_ALGORITHMS = ["mle", "seqgan", "dense"]
+COCO_ALGORITHMS = ["mle", "maligan", "relgan"]
+
+
+@pytest.fixture(scope="module")
+def scripts():
+    """The two benchmark modules, imported from the benchmarks folder."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        yield (importlib.import_module("bench_oracle"), importlib.import_module("bench_coco"))
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+@pytest.fixture
+def keep_torch_threads():
+    """A run sets torch's thread count for itself; give the test session its own back."""
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def all_numbers(value):
+    """Every number in a JSON value, walking dicts and lists."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from all_numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from all_numbers(item)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield value
+
+
+def check_common_structure(payload: dict, module, algorithms: list[str], tmp_path: Path) -> None:
+    assert payload["complete"] is True
+    assert {"protocol", "settings", "wall_seconds", "summary", "runs", "environment"} <= set(
+        payload
+    )
+    assert payload["settings"]["quick"] is True
+    assert payload["settings"]["results_dir"] == str(tmp_path)
+    # One MLE record per run, and one GAN record for each GAN run.
+    gans = [a for a in algorithms if a != "mle"]
+    assert len(payload["runs"]) == len(algorithms) + len(gans)
+    for record in payload["runs"]:
+        assert [p["temperature"] for p in record["curve"]] == list(module.TEMPERATURES)
+        assert record["seconds"] >= 0
+    numbers = list(all_numbers(payload["runs"])) + list(all_numbers(payload["summary"]))
+    assert numbers and all(math.isfinite(number) for number in numbers)
+    # A row for each GAN and one for the MLE start of each generator.
+    rows = {(row["model"], row["generator"]) for row in payload["summary"]}
+    generators = {a: module.SETTINGS[a]["generator"] for a in algorithms}
+    assert rows == {(a, generators[a]) for a in algorithms} | {
+        ("mle", g) for g in generators.values()
+    }
+    for row in payload["summary"]:
+        assert row["seeds"] == 1
+        if row["model"] != "mle":
+            assert 0 <= row["points_better_than_mle"] <= row["comparable_points"]
+            assert row["comparable_points"] <= len(module.TEMPERATURES)
+
+
+def test_verdict_oracle_compares_nll_oracle_at_equal_nll_test(scripts):
+    bench_oracle, _ = scripts
+    mle = [  # lower temperature: worse coverage (NLL_test), better quality (NLL_oracle)
+        {"nll_test": 9.0, "nll_oracle": 8.0},
+        {"nll_test": 8.0, "nll_oracle": 9.0},
+        {"nll_test": 7.0, "nll_oracle": 10.0},
+    ]
+    gan = [
+        {"nll_test": 8.5, "nll_oracle": 8.0},  # the MLE curve gives 8.5 here: better by 0.5
+        {"nll_test": 7.5, "nll_oracle": 9.7},  # 9.5 here: worse by 0.2
+        {"nll_test": 6.0, "nll_oracle": 5.0},  # outside the MLE curve's range: not compared
+    ]
+    result = bench_oracle.verdict(gan, mle)
+    assert result["comparable_points"] == 2
+    assert result["points_better_than_mle"] == 1
+    assert result["mean_nll_oracle_gap"] == pytest.approx((-0.5 + 0.2) / 2)
+
+
+def test_verdict_coco_compares_bleu_at_equal_self_bleu(scripts):
+    _, bench_coco = scripts
+    mle = [  # lower temperature: less diverse (higher Self-BLEU-4), higher BLEU-4
+        {"self_bleu_4": 0.5, "bleu_4": 0.30},
+        {"self_bleu_4": 0.9, "bleu_4": 0.50},  # unordered on purpose
+        {"self_bleu_4": 0.7, "bleu_4": 0.40},
+    ]
+    gan = [
+        {"self_bleu_4": 0.8, "bleu_4": 0.50},  # the MLE curve gives 0.45 here: better by 0.05
+        {"self_bleu_4": 0.6, "bleu_4": 0.33},  # 0.35 here: worse by 0.02
+        {"self_bleu_4": 0.95, "bleu_4": 0.90},  # outside the MLE curve's range: not compared
+    ]
+    result = bench_coco.verdict(gan, mle)
+    assert result["comparable_points"] == 2
+    assert result["points_better_than_mle"] == 1
+    assert result["mean_bleu_4_gap"] == pytest.approx((0.05 - 0.02) / 2)
+    # A GAN point on the MLE curve is no better; no comparable point gives no gap.
+    assert bench_coco.verdict(mle, mle)["points_better_than_mle"] == 0
+    assert bench_coco.verdict(gan[2:], mle) == {
+        "comparable_points": 0,
+        "points_better_than_mle": 0,
+        "mean_bleu_4_gap": None,
+    }
+
+
+def test_coco_tokenization_helpers(scripts):
+    _, bench_coco = scripts
+    assert bench_coco.attach_clitics("a farmer 's market ca n't close .") == (
+        "a farmer's market can't close ."
+    )
+    assert bench_coco.attach_clitics("a sign that says ' stop '") == "a sign that says ' stop '"
+    long_caption = " ".join(["dog"] * 25) + "."
+    assert bench_coco.cut([long_caption, "a cat."]) == [" ".join(["dog"] * 20), "a cat."]
+
+
+def test_bench_oracle_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_threads):
+    bench_oracle, _ = scripts
+    argv = ["--quick", "--seeds", "0", "--algorithms", *ORACLE_ALGORITHMS]
+    path = bench_oracle.main([*argv, "--data-home", str(data_home), "--results-dir", str(tmp_path)])
+
+    assert path == tmp_path / "oracle_quick.json"
+    payload = json.loads(path.read_text())
+    check_common_structure(payload, bench_oracle, ORACLE_ALGORITHMS, tmp_path)
+    for record in payload["runs"]:
+        for point in record["curve"]:
+            assert point["nll_oracle"] > 0 and point["nll_test"] > 0
+
+
+def test_bench_coco_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_threads):
+    _, bench_coco = scripts
+    argv = ["--quick", "--seeds", "0", "--algorithms", *COCO_ALGORITHMS]
+    path = bench_coco.main([*argv, "--data-home", str(data_home), "--results-dir", str(tmp_path)])
+
+    assert path == tmp_path / "coco_quick.json"
+    payload = json.loads(path.read_text())
+    check_common_structure(payload, bench_coco, COCO_ALGORITHMS, tmp_path)
+    settings = payload["settings"]
+    assert settings["n_train"] == 300 and settings["n_references"] == 300
+    scores = [f"{kind}_{n}" for kind in ("bleu", "self_bleu") for n in bench_coco.ORDERS]
+    for record in payload["runs"]:
+        for point in record["curve"]:
+            assert all(0 <= point[key] <= 1 for key in scores)
+            assert point["nll_test"] > 0
+            assert 0 <= point["mean_length"] <= bench_coco.MAX_LENGTH
+    real = payload["real_captions"]
+    assert real["n_captions"] == settings["n_samples"]
+    assert all(0 < real[key] <= 1 for key in scores)
+    rows = {row["model"]: row for row in payload["summary"]}
+    assert rows["relgan"]["published_bleu"]["bleu_4"] == 0.502
+    assert rows["maligan"]["published_bleu"] is None
