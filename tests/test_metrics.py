@@ -477,8 +477,11 @@ def test_quality_diversity_curve_on_real_text(gan):
     assert records[0]["self_bleu_2"] > records[-1]["self_bleu_2"]
     # Each figure is the metric of the samples drawn with the curve's seed.
     seed = int(check_random_state(0).randint(0, 2**31 - 1))
-    samples = gan.sample(60, temperature=1.0, random_state=seed)
-    assert records[1]["bleu_3"] == pytest.approx(bleu(samples, HELD_OUT, 3))
+    # Both sides are split by the model's own tokenizer.
+    split = gan.tokenizer_.tokenize
+    samples = [split(text) for text in gan.sample(60, temperature=1.0, random_state=seed)]
+    references = [split(text) for text in HELD_OUT]
+    assert records[1]["bleu_3"] == pytest.approx(bleu(samples, references, 3))
     assert records[1]["self_bleu_2"] == pytest.approx(self_bleu(samples, 2))
     assert records[2]["nll_test"] == pytest.approx(nll_test(gan, HELD_OUT, temperature=2.0))
 
@@ -546,9 +549,10 @@ def test_scorers_in_a_grid_search():
 
 def test_scorers_compute_their_metric(gan, oracle_setup):
     seed = int(check_random_state(0).randint(0, 2**31 - 1))
-    samples = gan.sample(40, temperature=0.8, random_state=seed)
+    split = gan.tokenizer_.tokenize
+    samples = [split(text) for text in gan.sample(40, temperature=0.8, random_state=seed)]
     scorer = make_bleu_scorer(HELD_OUT, max_n=3, n_samples=40, temperature=0.8)
-    assert scorer(gan, None) == pytest.approx(bleu(samples, HELD_OUT, 3))
+    assert scorer(gan, None) == pytest.approx(bleu(samples, [split(t) for t in HELD_OUT], 3))
     # Without references, the texts it is called with are the references.
     fold_scorer = make_bleu_scorer(max_n=3, n_samples=40, temperature=0.8)
     assert fold_scorer(gan, HELD_OUT) == scorer(gan, TRAIN)
@@ -600,3 +604,27 @@ def test_scorer_factories_reject_bad_input(call, error, message):
 def test_sampling_scorer_needs_a_sampler():
     with pytest.raises(TypeError, match="sample"):
         make_self_bleu_scorer()(object(), None)
+
+
+def test_samples_and_references_are_split_by_the_fitted_tokenizer():
+    # The model writes "the cat sat." for the tokens "the cat sat ."; references
+    # written with spaced punctuation must still match them token for token.
+    from sklearn_textgan import TextGAN
+    from sklearn_textgan.metrics import make_bleu_scorer, quality_diversity_curve
+
+    texts = ["the cat sat.", "the dog ran."] * 20
+    spaced = ["the cat sat .", "the dog ran ."]
+    gan = TextGAN(
+        embedding_dim=8,
+        hidden_dim=16,
+        pretrain_epochs=30,
+        learning_rate=0.05,
+        validation_fraction=0.0,
+        random_state=0,
+    ).fit(texts)
+    samples = gan.sample(20, temperature=0.05, random_state=0)
+    assert set(samples) <= set(texts)
+    (record,) = quality_diversity_curve(gan, spaced, temperatures=(0.05,), n_samples=20, max_n=2)
+    assert record["bleu_2"] == pytest.approx(1.0)
+    scorer = make_bleu_scorer(spaced, max_n=2, n_samples=20, temperature=0.05)
+    assert scorer(gan, spaced) == pytest.approx(1.0)

@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 from ._bleu import BleuReferences, Texts
 from ._diversity import self_bleu_scores
 from ._likelihood import nll_oracle, nll_test
-from ._sampling import check_sampler, draw_samples, to_oracle_ids
+from ._sampling import check_sampler, draw_samples, fitted_tokenize, to_oracle_ids, tokenized
 from ._validation import (
     check_n_samples,
     check_order,
@@ -77,6 +77,9 @@ def quality_diversity_curve(
         The generator; ``sample`` and (for NLL_test) ``score`` are used.
     references : list of str or list of token lists, default=None
         Real held-out texts for BLEU. Needed unless ``oracle`` is given.
+        Texts, and the samples, are split into tokens by the estimator's
+        fitted tokenizer (``tokenizer_.tokenize``) when it has one, so that
+        both sides are tokenized alike; else on whitespace.
     temperatures : sequence of float, default=(0.6, 0.8, 1.0, 1.2, 1.4)
         Sampling temperatures, in the order of the records.
     n_samples : int, default=1000
@@ -157,6 +160,9 @@ def quality_diversity_curve(
         if n_samples < 2:
             raise ValueError(f"Self-BLEU needs n_samples >= 2, got {n_samples}.")
         # Counted once for every temperature.
+        tokenize = fitted_tokenize(estimator)
+        if tokenize is not None:
+            references = tokenized(references, tokenize)
         reference_set = BleuReferences(
             check_token_lists(references, name="references"), max(orders)
         )

@@ -7,7 +7,14 @@ import numpy as np
 from .._tokenizer import EOS_ID, N_SPECIAL_TOKENS, PAD_ID
 from ._validation import check_token_lists
 
-__all__ = ["check_sampler", "draw_samples", "id_rows_to_token_lists", "to_oracle_ids"]
+__all__ = [
+    "check_sampler",
+    "draw_samples",
+    "fitted_tokenize",
+    "id_rows_to_token_lists",
+    "to_oracle_ids",
+    "tokenized",
+]
 
 
 def check_sampler(estimator) -> None:
@@ -19,17 +26,35 @@ def check_sampler(estimator) -> None:
         )
 
 
+def fitted_tokenize(estimator):
+    """The ``tokenize`` method of the estimator's fitted tokenizer, or None.
+
+    A word-level TextTokenizer writes "sat." for the tokens "sat" and ".", so
+    splitting its samples on whitespace would not give the tokens it wrote;
+    its own ``tokenize`` does.
+    """
+    return getattr(getattr(estimator, "tokenizer_", None), "tokenize", None)
+
+
+def tokenized(texts, tokenize) -> list:
+    """``texts`` with every str split by ``tokenize`` (token lists are kept as they are)."""
+    return [tokenize(text) if isinstance(text, str) else text for text in texts]
+
+
 def draw_samples(estimator, n_samples: int, temperature: float, seed: int) -> tuple:
     """``n_samples`` samples as token lists, and as drawn (list of str or id array).
 
-    Texts are split on whitespace. Id rows (from a model fitted on ids) are
-    cut at their first end or padding id, so that only written tokens are
-    compared.
+    Texts are split by the estimator's fitted tokenizer (on whitespace
+    without one). Id rows (from a model fitted on ids) are cut at their
+    first end or padding id, so that only written tokens are compared.
     """
     check_sampler(estimator)
     samples = estimator.sample(n_samples, temperature=temperature, random_state=seed)
     if isinstance(samples, np.ndarray):
         return id_rows_to_token_lists(samples), samples
+    tokenize = fitted_tokenize(estimator)
+    if tokenize is not None:
+        return check_token_lists(tokenized(samples, tokenize), name="samples"), samples
     return check_token_lists(samples, name="samples"), samples
 
 

@@ -19,7 +19,13 @@ from .._validation import is_token_id_array
 from ._bleu import BleuReferences, Texts
 from ._diversity import self_bleu
 from ._likelihood import nll_oracle, nll_test
-from ._sampling import draw_samples, id_rows_to_token_lists, to_oracle_ids
+from ._sampling import (
+    draw_samples,
+    fitted_tokenize,
+    id_rows_to_token_lists,
+    to_oracle_ids,
+    tokenized,
+)
 from ._validation import check_n_samples, check_order, check_temperature, check_token_lists
 
 if TYPE_CHECKING:
@@ -71,18 +77,25 @@ class _BleuScorer(_GenerativeScorer):
 
     def _score(self, estimator, X) -> float:
         max_n = self._settings["max_n"]
+        # Samples are split by the estimator's own tokenizer (see draw_samples):
+        # the references must be split the same way.
+        tokenize = fitted_tokenize(estimator)
         if self._references is None:
             # The held-out fold is the reference set; ids are cut like the samples.
-            references = (
-                id_rows_to_token_lists(X)
-                if is_token_id_array(X)
-                else check_token_lists(X, name="X")
-            )
+            if is_token_id_array(X):
+                references = id_rows_to_token_lists(X)
+            else:
+                references = check_token_lists(tokenized(X, tokenize) if tokenize else X, name="X")
+            reference_set = BleuReferences(references, max_n)
+        elif tokenize is not None:
+            references = check_token_lists(tokenized(self._references, tokenize), name="references")
             reference_set = BleuReferences(references, max_n)
         else:
             if self._reference_set is None:
                 # Counted once, reused for every candidate and fold.
-                self._reference_set = BleuReferences(self._references, max_n)
+                self._reference_set = BleuReferences(
+                    check_token_lists(self._references, name="references"), max_n
+                )
             reference_set = self._reference_set
         samples, _ = self._draw(estimator)
         return reference_set.scores(samples, (max_n,))[max_n].mean()
@@ -171,7 +184,10 @@ def make_bleu_scorer(
     ['mean_test_bleu', 'mean_test_nll']
     """
     if references is not None:
-        references = check_token_lists(references, name="references")
+        # Checked here; split into tokens at scoring time, by the scored
+        # estimator's tokenizer when it has one.
+        references = list(references)
+        check_token_lists(references, name="references")
     return _BleuScorer(
         references,
         max_n=check_order(max_n),
