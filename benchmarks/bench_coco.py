@@ -92,19 +92,24 @@ run so that a run cut short keeps what finished.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
-import copy
-import multiprocessing
 import re
-import statistics
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 from _common import default_data_home, save
+from _sweep import (
+    TEMPERATURES,
+    Budget,
+    add_arguments,
+    algorithm_settings,
+    run_all,
+    summarize,
+    train_and_score,
+)
+from _sweep import verdict as sweep_verdict
 
 from sklearn_textgan import TextGAN, TextTokenizer
 from sklearn_textgan.datasets import load_image_coco
@@ -112,114 +117,30 @@ from sklearn_textgan.metrics import bleu_scores, nll_test, self_bleu_scores
 
 MAX_LENGTH = 20
 ORDERS = (2, 3, 4, 5)
-TEMPERATURES = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25)
 # The verdict's axes: quality against diversity, both at order 4.
 QUALITY, DIVERSITY = "bleu_4", "self_bleu_4"
 # One tokenizer for the model, its samples and the references.
 TOKENIZER = TextTokenizer(level="word", lowercase=True)
 
-LSTM_GENERATOR = dict(generator="lstm", embedding_dim=32, hidden_dim=32)
-RMC_GENERATOR = dict(generator="rmc", embedding_dim=32, hidden_dim=512, num_heads=2, mem_slots=1)
-SETTINGS = {
-    "mle": dict(**LSTM_GENERATOR),
-    "seqgan": dict(
-        **LSTM_GENERATOR,
-        adversarial=dict(n_rollouts=16, d_steps=5, adversarial_learning_rate=1e-3),
-        epochs=200,
-    ),
-    "maligan": dict(
-        **LSTM_GENERATOR,
-        adversarial=dict(d_steps=5, adversarial_learning_rate=1e-4),
-        epochs=200,
-    ),
-    "dense": dict(
-        **LSTM_GENERATOR,
-        adversarial=dict(d_steps=5, adversarial_learning_rate=1e-4, discriminator="lstm"),
-        epochs=500,
-    ),
-    "relgan": dict(
-        **RMC_GENERATOR,
-        adversarial=dict(
-            d_steps=5,
-            adversarial_learning_rate=1e-4,
-            gumbel_temperature=100.0,
-            temperature_schedule="exp",
-            loss="rsgan",
-            discriminator_embedding_dim=64,
-            num_representations=64,
-        ),
-        epochs=2000,
-    ),
-}
+SETTINGS = algorithm_settings(relgan_epochs=2000)
 PUBLISHED_BLEU = {  # RelGAN paper (Nie et al., 2019), Image COCO, Table 3
     "mle": {"bleu_2": 0.731, "bleu_3": 0.497, "bleu_4": 0.305, "bleu_5": 0.189},
     "relgan": {"bleu_2": 0.849, "bleu_3": 0.687, "bleu_4": 0.502, "bleu_5": 0.331},
 }
-
-# A smoke run keeps every code path but shrinks the networks to toys.
-QUICK_GENERATOR = dict(embedding_dim=8, hidden_dim=16)
-QUICK_ADVERSARIAL = dict(
-    num_filters=8, discriminator_embedding_dim=8, num_representations=2, n_rollouts=2, d_steps=1
-)
 
 # nll_test_coco.txt splits clitics off as NLTK does ("farmer 's"); the
 # training and test files attach them ("farmer's").
 _SPLIT_CLITIC = re.compile(r" (?=(?:'(?:s|re|ve|ll|d|m)|n't)\b)")
 
 
-class Budget:
-    """Epochs and data and sample counts: the real benchmark, or a seconds-long smoke run."""
-
-    def __init__(
-        self,
-        quick: bool,
-        pretrain_epochs: int,
-        adversarial_epochs: int | None,
-        n_samples: int,
-        run_seconds: float | None = None,
-    ) -> None:
-        self.quick = quick
-        self.run_seconds = run_seconds
-        self.pretrain_epochs = 1 if quick else pretrain_epochs
-        self.adversarial_epochs = 2 if quick else adversarial_epochs
-        self.discriminator_pretrain_epochs = 1 if quick else 3
-        self.n_train = 300 if quick else None
-        self.n_references = 300 if quick else None
-        self.n_nll_test = 100 if quick else None
-        self.n_samples = min(n_samples, 40) if quick else n_samples
-
-    def epochs(self, algorithm: str) -> int:
-        return self.adversarial_epochs or SETTINGS[algorithm]["epochs"]
-
-    def affordable_epochs(self, algorithm: str, gan: TextGAN, train, seconds_left: float) -> dict:
-        """The adversarial epochs that fit in ``seconds_left``, timed on a throw-away copy.
-
-        Without a time budget, the algorithm's epochs. With one, three
-        adversarial epochs of a copy give the seconds per epoch; the
-        discriminator's pretraining (one discriminator update per batch,
-        about 1 / (d_steps + 1) of an epoch's work each) is set aside first.
-        """
-        planned = self.epochs(algorithm)
-        if self.run_seconds is None:
-            return {"epochs": planned}
-        probe = copy.deepcopy(gan).set_params(discriminator_pretrain_epochs=0, adversarial_epochs=3)
-        probe.fit(train)
-        per_epoch = statistics.median(r["seconds"] for r in probe.history_[-2:])
-        n_fitted = int((1 - gan.validation_fraction) * len(train))
-        batches = -(-n_fitted // gan.batch_size)
-        pretraining = self.discriminator_pretrain_epochs * batches * per_epoch / (gan.d_steps + 1)
-        affordable = int((seconds_left - pretraining) / per_epoch)
-        return {
-            "epochs": max(1, min(planned, affordable)),
-            "planned_epochs": planned,
-            "probe_seconds_per_epoch": per_epoch,
-        }
-
-    def generator(self, params: dict) -> dict:
-        return {**params, **QUICK_GENERATOR} if self.quick else params
-
-    def adversarial(self, params: dict) -> dict:
-        return {**params, **QUICK_ADVERSARIAL} if self.quick else params
+def make_budget(args: argparse.Namespace) -> Budget:
+    budget = Budget(
+        SETTINGS, args.quick, args.pretrain_epochs, args.adversarial_epochs, args.run_seconds
+    )
+    budget.n_references = 300 if args.quick else None
+    budget.n_nll_test = 100 if args.quick else None
+    budget.n_samples = min(args.n_samples, 40) if args.quick else args.n_samples
+    return budget
 
 
 @dataclass
@@ -293,139 +214,29 @@ def curve(gan: TextGAN, data: CocoData, budget: Budget, seed: int) -> list[dict]
 
 def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: str) -> list[dict]:
     """Train the MLE starting point (and the GAN from it); its curve records."""
-    torch.set_num_threads(1)  # several runs share the machine's cores
-    run_started = time.perf_counter()
     data = load_data(budget, data_home)
-    setting = SETTINGS[algorithm]
-    architecture = budget.generator(
-        {k: v for k, v in setting.items() if k not in ("adversarial", "epochs")}
-    )
-    started = time.perf_counter()
-    mle = TextGAN(
-        algorithm="mle",
+    return train_and_score(
+        algorithm,
+        seed,
+        budget,
+        device,
+        data.train,
+        lambda model: curve(model, data, budget, seed),
         tokenizer=TOKENIZER,
-        **architecture,
-        batch_size=64,
         max_length=MAX_LENGTH,
-        pretrain_epochs=budget.pretrain_epochs,
-        learning_rate=0.01,
-        validation_fraction=0.1,
-        n_iter_no_change=5,
-        random_state=seed,
-        device=device,
-        warm_start=True,
-    ).fit(data.train)
-    base = {"algorithm": algorithm, "seed": seed, "generator": architecture["generator"]}
-    seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    mle_curve = curve(mle, data, budget, seed)
-    evaluation_seconds = time.perf_counter() - started
-    records = [
-        {
-            **base,
-            "model": "mle",
-            "epochs": len(mle.history_),
-            "seconds": seconds,
-            "evaluation_seconds": evaluation_seconds,
-            "curve": mle_curve,
-        }
-    ]
-    if algorithm != "mle":
-        gan = copy.deepcopy(mle)
-        gan.set_params(
-            algorithm=algorithm,
-            pretrain_epochs=0,
-            discriminator_pretrain_epochs=budget.discriminator_pretrain_epochs,
-            adversarial_epochs=budget.epochs(algorithm),
-            discriminator_learning_rate=1e-4,
-            **budget.adversarial(setting["adversarial"]),
-        )
-        # The GAN's own evaluation will take about as long as the MLE model's did.
-        seconds_left = (budget.run_seconds or 0) - (time.perf_counter() - run_started)
-        schedule = budget.affordable_epochs(
-            algorithm, gan, data.train, seconds_left - evaluation_seconds
-        )
-        gan.set_params(adversarial_epochs=schedule["epochs"])
-        started = time.perf_counter()
-        gan.fit(data.train)
-        seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        gan_curve = curve(gan, data, budget, seed)
-        records.append(
-            {
-                **base,
-                "model": algorithm,
-                **schedule,
-                "seconds": seconds,
-                "evaluation_seconds": time.perf_counter() - started,
-                "curve": gan_curve,
-            }
-        )
-    return records
+    )
 
 
 def verdict(gan_curve: list[dict], mle_curve: list[dict]) -> dict:
-    """How the GAN's points compare with the MLE curve at equal Self-BLEU-4.
-
-    A gap is the GAN's BLEU-4 minus the MLE curve's, linearly interpolated at
-    the GAN point's Self-BLEU-4; positive means better quality at equal
-    diversity. Points outside the MLE curve's Self-BLEU-4 range are not
-    compared: extrapolating a curve says nothing.
-    """
-    ordered = sorted(mle_curve, key=lambda p: p[DIVERSITY])
-    xs = [p[DIVERSITY] for p in ordered]
-    ys = [p[QUALITY] for p in ordered]
-    gaps = [
-        p[QUALITY] - float(np.interp(p[DIVERSITY], xs, ys))
-        for p in gan_curve
-        if xs[0] <= p[DIVERSITY] <= xs[-1]
-    ]
-    return {
-        "comparable_points": len(gaps),
-        "points_better_than_mle": sum(gap > 0 for gap in gaps),
-        f"mean_{QUALITY}_gap": statistics.fmean(gaps) if gaps else None,
-    }
+    """At equal Self-BLEU-4 (diversity), is the GAN's BLEU-4 (quality) above the MLE curve's?"""
+    return sweep_verdict(gan_curve, mle_curve, x=DIVERSITY, y=QUALITY, higher_is_better=True)
 
 
-def mean_and_spread(row: dict, points: list[dict], keys: list[str]) -> None:
-    """Add ``key`` (mean over ``points``) and ``key_std`` (population spread) to ``row``."""
-    for key in keys:
-        values = [p[key] for p in points]
-        row[key] = statistics.fmean(values)
-        row[f"{key}_std"] = statistics.pstdev(values)
-
-
-def summarize(records: list[dict]) -> list[dict]:
-    """One row per model and generator: mean and spread over seeds at temperature 1, verdict.
-
-    Every run trains its own maximum-likelihood starting point; the MLE row of
-    a generator takes one per seed.
-    """
-    rows = []
-    starts = {(r["algorithm"], r["seed"]): r for r in records if r["model"] == "mle"}
-    groups: dict[tuple[str, str], dict[int, dict]] = {}
-    for record in records:
-        groups.setdefault((record["model"], record["generator"]), {}).setdefault(
-            record["seed"], record
-        )
+def summary(records: list[dict]) -> list[dict]:
     metrics = [f"bleu_{n}" for n in ORDERS] + [f"self_bleu_{n}" for n in ORDERS]
-    for (model, generator), by_seed in groups.items():
-        runs = list(by_seed.values())
-        at_one = [next(p for p in r["curve"] if p["temperature"] == 1.0) for r in runs]
-        row = {"model": model, "generator": generator, "seeds": len(runs)}
-        mean_and_spread(row, at_one, [*metrics, "nll_test", "mean_length"])
-        row["seconds"] = statistics.fmean(r["seconds"] for r in runs)
-        if model != "mle":
-            verdicts = [
-                verdict(r["curve"], starts[(r["algorithm"], r["seed"])]["curve"]) for r in runs
-            ]
-            row["points_better_than_mle"] = sum(v["points_better_than_mle"] for v in verdicts)
-            row["comparable_points"] = sum(v["comparable_points"] for v in verdicts)
-            gaps = [v[f"mean_{QUALITY}_gap"] for v in verdicts]
-            gaps = [gap for gap in gaps if gap is not None]
-            row[f"mean_{QUALITY}_gap"] = statistics.fmean(gaps) if gaps else None
-        row["published_bleu"] = PUBLISHED_BLEU.get(model)
-        rows.append(row)
+    rows = summarize(records, [*metrics, "nll_test", "mean_length"], verdict)
+    for row in rows:
+        row["published_bleu"] = PUBLISHED_BLEU.get(row["model"])
     return rows
 
 
@@ -464,43 +275,24 @@ def print_table(rows: list[dict], real: dict) -> None:
 
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--algorithms", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--pretrain-epochs", type=int, default=150)
-    parser.add_argument(
-        "--adversarial-epochs", type=int, default=None, help="overrides every algorithm's"
-    )
+    add_arguments(parser, SETTINGS, pretrain_epochs=150)
     parser.add_argument(
         "--n-samples", type=int, default=10_000, help="captions generated at each temperature"
-    )
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--quick", action="store_true", help="tiny budgets: a smoke run")
-    parser.add_argument("--results-dir", default=None, help="default: benchmarks/results")
-    parser.add_argument(
-        "--run-seconds",
-        type=float,
-        default=None,
-        help="wall-clock budget of one (seed, algorithm) run: fewer adversarial epochs if needed",
     )
     args = parser.parse_args(argv)
 
     data_home = args.data_home or default_data_home()
     if data_home is None:
         sys.exit("benchmark data not found: pass --data-home or set SKLEARN_TEXTGAN_DATA")
-    budget = Budget(
-        args.quick, args.pretrain_epochs, args.adversarial_epochs, args.n_samples, args.run_seconds
-    )
+    budget = make_budget(args)
     runs = [
         (a, s, budget, args.device, str(data_home)) for s in args.seeds for a in args.algorithms
     ]
     started = time.perf_counter()
     data = load_data(budget, str(data_home))
     real = real_captions(data, budget)
-    records: list[dict] = []
 
-    def save_results(complete: bool) -> Path:
+    def save_results(records: list[dict], complete: bool = False) -> Path:
         # Saved after every run, so that a run cut short keeps what finished.
         return save(
             "coco_quick" if args.quick else "coco",
@@ -521,26 +313,15 @@ def main(argv: list[str] | None = None) -> Path:
                 "complete": complete,
                 "wall_seconds": time.perf_counter() - started,
                 "real_captions": real,
-                "summary": summarize(records),
+                "summary": summary(records),
                 "runs": records,
             },
             args.results_dir,
         )
 
-    if args.jobs > 1:
-        # "spawn": CUDA cannot be used in a forked child.
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
-            futures = [pool.submit(one_run, *run) for run in runs]
-            for future in concurrent.futures.as_completed(futures):
-                records.extend(future.result())
-                save_results(complete=False)
-    else:
-        for run in runs:
-            records.extend(one_run(*run))
-            save_results(complete=False)
-    path = save_results(complete=True)
-    print_table(summarize(records), real)
+    records = run_all(one_run, runs, args.jobs, save_results)
+    path = save_results(records, complete=True)
+    print_table(summary(records), real)
     print(f"saved {path}")
     return path
 

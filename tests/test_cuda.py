@@ -5,6 +5,8 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from test_adversarial import ADVERSARIAL, CORPUS, DISCRIMINATORS
+from test_adversarial import tiny_gan as adversarial_gan
 
 from sklearn_textgan import TextGAN
 from sklearn_textgan.models import GENERATORS, LSTMGenerator, init_parameters, sample_sequences
@@ -12,33 +14,9 @@ from sklearn_textgan.training import gumbel_generate, rollout_rewards
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
-CORPUS = [
-    "the cat sat on the mat.",
-    "a dog ran to the park.",
-    "the bird sang in the tree.",
-    "a cat chased the bird.",
-] * 5
-ADVERSARIAL = ["seqgan", "maligan", "relgan", "dense"]
-DISCRIMINATORS = ["cnn", "lstm", "transformer"]
-
 
 def tiny_gan(**params) -> TextGAN:
-    settings = dict(
-        embedding_dim=8,
-        hidden_dim=16,
-        num_heads=2,
-        pretrain_epochs=1,
-        discriminator_pretrain_epochs=1,
-        adversarial_epochs=2,
-        d_steps=1,
-        batch_size=8,
-        n_rollouts=2,
-        num_filters=8,
-        random_state=0,
-        device="cuda",
-    )
-    settings.update(params)
-    return TextGAN(**settings)
+    return adversarial_gan(**{"device": "cuda", **params})
 
 
 def on_cuda(module: torch.nn.Module) -> bool:

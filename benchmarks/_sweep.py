@@ -1,0 +1,311 @@
+"""What the temperature-sweep benchmarks share (``bench_oracle.py``, ``bench_coco.py``).
+
+The protocol: for each (seed, algorithm), train a maximum-likelihood model,
+continue a copy of it adversarially, and score both at every temperature of
+the sweep; then judge each GAN against its own starting point's curve. The
+scripts only say what data is used and how a model is scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import copy
+import multiprocessing
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from sklearn_textgan import TextGAN
+
+TEMPERATURES = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25)
+
+# The generator of the SeqGAN and Texygen papers (LSTM, embedding and hidden
+# 32) for every algorithm but RelGAN, which brings its relational memory (1
+# slot, 2 heads of 256) and its 64-representation CNN discriminator.
+LSTM_GENERATOR = dict(generator="lstm", embedding_dim=32, hidden_dim=32)
+RMC_GENERATOR = dict(generator="rmc", embedding_dim=32, hidden_dim=512, num_heads=2, mem_slots=1)
+
+# A smoke run keeps every code path but shrinks the networks to toys.
+QUICK_GENERATOR = dict(embedding_dim=8, hidden_dim=16)
+QUICK_ADVERSARIAL = dict(
+    num_filters=8, discriminator_embedding_dim=8, num_representations=2, n_rollouts=2, d_steps=1
+)
+
+
+def algorithm_settings(relgan_epochs: int) -> dict:
+    """Generator, adversarial parameters and rounds of each algorithm."""
+    return {
+        "mle": dict(**LSTM_GENERATOR),
+        "seqgan": dict(
+            **LSTM_GENERATOR,
+            adversarial=dict(n_rollouts=16, d_steps=5, adversarial_learning_rate=1e-3),
+            epochs=200,
+        ),
+        "maligan": dict(
+            **LSTM_GENERATOR,
+            adversarial=dict(d_steps=5, adversarial_learning_rate=1e-4),
+            epochs=200,
+        ),
+        "dense": dict(
+            **LSTM_GENERATOR,
+            adversarial=dict(d_steps=5, adversarial_learning_rate=1e-4, discriminator="lstm"),
+            epochs=500,
+        ),
+        "relgan": dict(
+            **RMC_GENERATOR,
+            adversarial=dict(
+                d_steps=5,
+                adversarial_learning_rate=1e-4,
+                gumbel_temperature=100.0,
+                temperature_schedule="exp",
+                loss="rsgan",
+                discriminator_embedding_dim=64,
+                num_representations=64,
+            ),
+            epochs=relgan_epochs,
+        ),
+    }
+
+
+def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epochs: int) -> None:
+    """The command-line options every sweep script takes."""
+    parser.add_argument("--algorithms", nargs="+", default=list(settings), choices=list(settings))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--pretrain-epochs", type=int, default=pretrain_epochs)
+    parser.add_argument(
+        "--adversarial-epochs", type=int, default=None, help="overrides every algorithm's"
+    )
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--data-home", default=None)
+    parser.add_argument("--quick", action="store_true", help="tiny budgets: a smoke run")
+    parser.add_argument("--results-dir", default=None, help="default: benchmarks/results")
+    parser.add_argument(
+        "--run-seconds",
+        type=float,
+        default=None,
+        help="wall-clock budget of one (seed, algorithm) run: fewer adversarial epochs if needed",
+    )
+
+
+class Budget:
+    """Epochs and sizes: the real benchmark, or a seconds-long smoke run (``quick``).
+
+    The scripts add their own data and sample counts as attributes.
+    """
+
+    def __init__(
+        self,
+        settings: dict,
+        quick: bool,
+        pretrain_epochs: int,
+        adversarial_epochs: int | None,
+        run_seconds: float | None = None,
+    ) -> None:
+        self.settings = settings
+        self.quick = quick
+        self.run_seconds = run_seconds
+        self.pretrain_epochs = 1 if quick else pretrain_epochs
+        self.adversarial_epochs = 2 if quick else adversarial_epochs
+        self.discriminator_pretrain_epochs = 1 if quick else 3
+        self.n_train = 300 if quick else None
+
+    def epochs(self, algorithm: str) -> int:
+        return self.adversarial_epochs or self.settings[algorithm]["epochs"]
+
+    def affordable_epochs(self, algorithm: str, gan: TextGAN, train, seconds_left: float) -> dict:
+        """The adversarial epochs that fit in ``seconds_left``, timed on a throw-away copy.
+
+        Without a time budget, the algorithm's epochs. With one, three
+        adversarial epochs of a copy give the seconds per epoch; the
+        discriminator's pretraining (one discriminator update per batch,
+        about 1 / (d_steps + 1) of an epoch's work each) is set aside first.
+        """
+        planned = self.epochs(algorithm)
+        if self.run_seconds is None:
+            return {"epochs": planned}
+        probe = copy.deepcopy(gan).set_params(discriminator_pretrain_epochs=0, adversarial_epochs=3)
+        probe.fit(train)
+        per_epoch = statistics.median(r["seconds"] for r in probe.history_[-2:])
+        n_fitted = int((1 - gan.validation_fraction) * len(train))
+        batches = -(-n_fitted // gan.batch_size)
+        pretraining = self.discriminator_pretrain_epochs * batches * per_epoch / (gan.d_steps + 1)
+        affordable = int((seconds_left - pretraining) / per_epoch)
+        return {
+            "epochs": max(1, min(planned, affordable)),
+            "planned_epochs": planned,
+            "probe_seconds_per_epoch": per_epoch,
+        }
+
+    def generator(self, algorithm: str) -> dict:
+        """The generator's parameters of ``algorithm`` (toy sizes in a smoke run)."""
+        params = {
+            k: v for k, v in self.settings[algorithm].items() if k not in ("adversarial", "epochs")
+        }
+        return {**params, **QUICK_GENERATOR} if self.quick else params
+
+    def adversarial(self, algorithm: str) -> dict:
+        """The adversarial parameters of ``algorithm`` (toy sizes in a smoke run)."""
+        params = self.settings[algorithm]["adversarial"]
+        return {**params, **QUICK_ADVERSARIAL} if self.quick else params
+
+
+def train_and_score(
+    algorithm: str,
+    seed: int,
+    budget: Budget,
+    device: str,
+    train,
+    score: Callable[[TextGAN], list[dict]],
+    **mle_params,
+) -> list[dict]:
+    """Train the MLE starting point (and the GAN from a copy of it); the curve of each.
+
+    ``score(model)`` returns the model's curve, one record per temperature;
+    ``mle_params`` are extra TextGAN parameters (tokenizer, max_length).
+    """
+    torch.set_num_threads(1)  # several runs share the machine's cores
+    run_started = time.perf_counter()
+    architecture = budget.generator(algorithm)
+    started = time.perf_counter()
+    mle = TextGAN(
+        algorithm="mle",
+        **architecture,
+        **mle_params,
+        batch_size=64,
+        pretrain_epochs=budget.pretrain_epochs,
+        learning_rate=0.01,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        random_state=seed,
+        device=device,
+        warm_start=True,
+    ).fit(train)
+    base = {"algorithm": algorithm, "seed": seed, "generator": architecture["generator"]}
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    mle_curve = score(mle)
+    evaluation_seconds = time.perf_counter() - started
+    records = [
+        {
+            **base,
+            "model": "mle",
+            "epochs": len(mle.history_),
+            "seconds": seconds,
+            "evaluation_seconds": evaluation_seconds,
+            "curve": mle_curve,
+        }
+    ]
+    if algorithm == "mle":
+        return records
+    gan = copy.deepcopy(mle)
+    gan.set_params(
+        algorithm=algorithm,
+        pretrain_epochs=0,
+        discriminator_pretrain_epochs=budget.discriminator_pretrain_epochs,
+        adversarial_epochs=budget.epochs(algorithm),
+        discriminator_learning_rate=1e-4,
+        **budget.adversarial(algorithm),
+    )
+    # The GAN's own evaluation will take about as long as the MLE model's did.
+    seconds_left = (budget.run_seconds or 0) - (time.perf_counter() - run_started)
+    schedule = budget.affordable_epochs(algorithm, gan, train, seconds_left - evaluation_seconds)
+    gan.set_params(adversarial_epochs=schedule["epochs"])
+    started = time.perf_counter()
+    gan.fit(train)
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    gan_curve = score(gan)
+    records.append(
+        {
+            **base,
+            "model": algorithm,
+            **schedule,
+            "seconds": seconds,
+            "evaluation_seconds": time.perf_counter() - started,
+            "curve": gan_curve,
+        }
+    )
+    return records
+
+
+def verdict(
+    gan_curve: list[dict], mle_curve: list[dict], *, x: str, y: str, higher_is_better: bool
+) -> dict:
+    """How the GAN's points compare with the MLE curve at equal ``x``.
+
+    A gap is the GAN's ``y`` minus the MLE curve's, linearly interpolated at
+    the GAN point's ``x``; a point is better when its gap has the good sign.
+    Points outside the MLE curve's ``x`` range are not compared:
+    extrapolating a curve says nothing.
+    """
+    ordered = sorted(mle_curve, key=lambda p: p[x])
+    xs = [p[x] for p in ordered]
+    ys = [p[y] for p in ordered]
+    gaps = [p[y] - float(np.interp(p[x], xs, ys)) for p in gan_curve if xs[0] <= p[x] <= xs[-1]]
+    sign = 1.0 if higher_is_better else -1.0
+    return {
+        "comparable_points": len(gaps),
+        "points_better_than_mle": sum(sign * gap > 0 for gap in gaps),
+        f"mean_{y}_gap": statistics.fmean(gaps) if gaps else None,
+    }
+
+
+def summarize(
+    records: list[dict], metrics: list[str], judge: Callable[[list[dict], list[dict]], dict]
+) -> list[dict]:
+    """One row per model and generator: mean and spread over seeds at temperature 1, verdict.
+
+    Every run trains its own maximum-likelihood starting point; the MLE row of
+    a generator takes one per seed. ``judge(gan_curve, mle_curve)`` is the
+    script's :func:`verdict`.
+    """
+    rows = []
+    starts = {(r["algorithm"], r["seed"]): r for r in records if r["model"] == "mle"}
+    groups: dict[tuple[str, str], dict[int, dict]] = {}
+    for record in records:
+        groups.setdefault((record["model"], record["generator"]), {}).setdefault(
+            record["seed"], record
+        )
+    for (model, generator), by_seed in groups.items():
+        runs = list(by_seed.values())
+        at_one = [next(p for p in r["curve"] if p["temperature"] == 1.0) for r in runs]
+        row = {"model": model, "generator": generator, "seeds": len(runs)}
+        for key in metrics:
+            values = [p[key] for p in at_one]
+            row[key] = statistics.fmean(values)
+            row[f"{key}_std"] = statistics.pstdev(values)
+        row["seconds"] = statistics.fmean(r["seconds"] for r in runs)
+        if model != "mle":
+            verdicts = [
+                judge(r["curve"], starts[(r["algorithm"], r["seed"])]["curve"]) for r in runs
+            ]
+            row["points_better_than_mle"] = sum(v["points_better_than_mle"] for v in verdicts)
+            row["comparable_points"] = sum(v["comparable_points"] for v in verdicts)
+            (gap_key,) = (key for key in verdicts[0] if key.endswith("_gap"))
+            gaps = [v[gap_key] for v in verdicts if v[gap_key] is not None]
+            row[gap_key] = statistics.fmean(gaps) if gaps else None
+        rows.append(row)
+    return rows
+
+
+def run_all(one_run: Callable, runs: list[tuple], jobs: int, on_result: Callable) -> list[dict]:
+    """Every run's records; ``on_result(records)`` after each run (to save what finished)."""
+    records: list[dict] = []
+    if jobs > 1:
+        # "spawn": CUDA cannot be used in a forked child.
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            futures = [pool.submit(one_run, *run) for run in runs]
+            for future in concurrent.futures.as_completed(futures):
+                records.extend(future.result())
+                on_result(records)
+    else:
+        for run in runs:
+            records.extend(one_run(*run))
+            on_result(records)
+    return records
