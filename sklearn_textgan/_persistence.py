@@ -223,6 +223,8 @@ def save_estimator(estimator, path: str | os.PathLike) -> None:
             "history": _encode([dict(record) for record in estimator.history_], "history"),
             "weights_sha256": _sha256(weights),
         }
+        if hasattr(estimator, "classes_"):
+            metadata["fitted"]["classes"] = _encode_classes(estimator)
     # ensure_ascii: any vocabulary (control characters, lone surrogates) stays valid UTF-8.
     text = json.dumps(metadata, ensure_ascii=True, allow_nan=True)
 
@@ -395,13 +397,52 @@ def _restore_fitted(path, estimator, fitted: dict, weights_data: bytes | None, d
     estimator._architecture_ = architecture
     estimator.device_ = target
     estimator.history_ = History(_decode(fitted["history"]))
+    if fitted.get("classes") is not None:
+        estimator.classes_, estimator.class_prior_ = _decode_classes(path, fitted["classes"])
+
+
+# ----------------------------------------------------------------- classes
+
+
+def _encode_classes(estimator) -> dict:
+    """``classes_`` and ``class_prior_`` as JSON; only str, int, float and bool labels."""
+    classes = estimator.classes_
+    values = classes.tolist()
+    if not all(isinstance(value, (str, int, float, bool)) for value in values):
+        kinds = sorted({type(value).__name__ for value in values})
+        raise TypeError(
+            f"Cannot save this TextGAN safely: its class labels are of type(s) {kinds}; "
+            "the file format keeps str, int, float and bool labels only. Use such labels, "
+            "or pickle/joblib (for trusted files only)."
+        )
+    return {
+        "values": values,
+        # The dtype brings back the same array ("<U5", "int64", "object", ...).
+        "dtype": classes.dtype.str if classes.dtype != object else "object",
+        "prior": [float(p) for p in estimator.class_prior_],
+    }
+
+
+def _decode_classes(path, saved: dict) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        classes = np.asarray(saved["values"], dtype=np.dtype(saved["dtype"]))
+        prior = np.asarray(saved["prior"], dtype=np.float64)
+    except (KeyError, TypeError, ValueError):
+        raise _corrupt(path, "unreadable class labels") from None
+    if classes.ndim != 1 or prior.shape != classes.shape:
+        raise _corrupt(path, "class labels and priors of different lengths")
+    return classes, prior
 
 
 # ------------------------------------------------------------- fingerprint
 
 
 def fit_fingerprint(
-    estimator, targets: np.ndarray, device: torch.device, start_modules: dict | None
+    estimator,
+    targets: np.ndarray,
+    device: torch.device,
+    start_modules: dict | None,
+    labels: np.ndarray | None = None,
 ) -> str:
     """Hex digest of everything that determines a fit: parameters, data, starting weights.
 
@@ -425,6 +466,10 @@ def fit_fingerprint(
     }
     digest.update(json.dumps(description, sort_keys=True, ensure_ascii=True).encode())
     digest.update(np.ascontiguousarray(targets, dtype=np.int64).tobytes())
+    if labels is not None:
+        # Only for a fit with labels: unconditional fingerprints stay as they were.
+        digest.update(b"labels")
+        digest.update(np.ascontiguousarray(labels, dtype=np.int64).tobytes())
     for name, module in sorted((start_modules or {}).items()):
         if module is None:
             continue

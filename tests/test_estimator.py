@@ -147,10 +147,13 @@ def test_different_seeds_give_different_models():
     assert not state_dicts_equal(tiny(random_state=0).fit(CORPUS), tiny(random_state=1).fit(CORPUS))
 
 
-def test_y_is_accepted_and_ignored():
-    with_y = tiny().fit(CORPUS, y=np.arange(len(CORPUS)))
+def test_y_none_is_the_unconditional_model():
+    # y is no longer ignored (labels train a style-conditioned model, see
+    # test_conditional.py); y=None must give exactly the unconditional model.
+    with_none = tiny().fit(CORPUS, y=None)
     without_y = tiny().fit(CORPUS)
-    assert state_dicts_equal(with_y, without_y)
+    assert state_dicts_equal(with_none, without_y)
+    assert not hasattr(with_none, "classes_")
 
 
 def test_accepts_tuple_ndarray_and_generator_of_strings():
@@ -378,7 +381,7 @@ def test_warm_start_continues_training():
 
 
 def test_verbose_prints_progress(capsys):
-    tiny(verbose=1).fit(CORPUS)
+    tiny(verbose=2).fit(CORPUS)
     out = capsys.readouterr().out
     assert re.search(r"\[mle\] epoch\s+1/2.*train_loss.*valid_nll", out)
     tiny(verbose=0).fit(CORPUS)

@@ -65,8 +65,10 @@ def synthetic_corpus(n_texts, seed, vocab=12, max_length=9):
 def test_public_names_have_docstrings():
     assert sorted(metrics.__all__) == sorted(
         [
+            "StyleJudge",
             "bleu",
             "bleu_scores",
+            "class_accuracy",
             "distinct_n",
             "lm_score",
             "make_bleu_scorer",

@@ -221,7 +221,7 @@ def test_distinct_2_by_hand():
 
 
 def test_history_records_diversity_and_verbose_shows_it(capsys):
-    gan = tiny_gan(verbose=1).fit(TEXTS)
+    gan = tiny_gan(verbose=2).fit(TEXTS)
     phases = gan.history_["phase"]
     values = gan.history_["distinct_2"]
     for phase, value in zip(phases, values, strict=True):

@@ -13,6 +13,9 @@ every temperature of a sweep:
   :func:`reverse_lm_score`;
 - :func:`quality_diversity_curve`, quality and diversity over sampling
   temperatures;
+- style: :func:`class_accuracy` and :class:`StyleJudge`, the class accuracy of
+  text from a style-conditioned generator judged by an independent TF-IDF +
+  logistic-regression classifier trained on real text (as CatGAN reports);
 - scorers for ``GridSearchCV``: :func:`make_bleu_scorer`,
   :func:`make_self_bleu_scorer`, :func:`make_nll_scorer`,
   :func:`make_nll_oracle_scorer`.
@@ -32,10 +35,13 @@ from ._scorers import (
     make_nll_scorer,
     make_self_bleu_scorer,
 )
+from ._style import StyleJudge, class_accuracy
 
 __all__ = [
+    "StyleJudge",
     "bleu",
     "bleu_scores",
+    "class_accuracy",
     "distinct_n",
     "lm_score",
     "make_bleu_scorer",

@@ -13,6 +13,8 @@ from ._registry import (
 )
 from ._relational import RelationalMemoryGenerator
 from ._sequences import (
+    begin_tokens,
+    class_begin_ids,
     sample_sequences,
     shift_right,
     summed_nll,
@@ -28,6 +30,8 @@ __all__ = [
     "LSTMDiscriminator",
     "TransformerDiscriminator",
     "accepted_arguments",
+    "begin_tokens",
+    "class_begin_ids",
     "build_discriminator",
     "LSTMGenerator",
     "RelationalMemoryGenerator",

@@ -16,6 +16,13 @@ per sequence, higher meaning more real: K is ``num_representations`` for
 :class:`CNNDiscriminator` and 1 for the others (the attribute ``num_outputs``
 holds K).
 
+With ``num_classes > 0`` (a class-conditional GAN) a discriminator also has
+a class head on the same features as its realism logit:
+``class_logits(x)`` returns (batch, num_classes) logits of the class of each
+sequence (CatGAN-style: one network judges both realism and style). With
+``num_classes=0`` (the default) the head does not exist and the module is
+exactly the unconditional one.
+
 The class attribute ``per_token`` says whether the discriminator also has
 ``token_logits(x)``, returning (batch, time) logits that the prefix ending at
 each position is real, for per-token rewards; each depends only on the tokens
@@ -92,6 +99,21 @@ class TokenEmbedding(nn.Module):
     def single(self, x: torch.Tensor) -> torch.Tensor:
         """Embeddings (batch, time, embedding_dim) of the first representation."""
         return self(x)[:, :, 0]
+
+
+def _class_head(features: int, num_classes: int) -> nn.Linear | None:
+    """The class head of a conditional discriminator; None keeps the module unconditional."""
+    if num_classes < 0:
+        raise ValueError(f"num_classes must be non-negative, got {num_classes}.")
+    return nn.Linear(features, num_classes) if num_classes else None
+
+
+def _require_class_head(module: nn.Module) -> nn.Linear:
+    if module.class_output is None:
+        raise ValueError(
+            f"This {type(module).__name__} has no class head: build it with num_classes > 0."
+        )
+    return module.class_output
 
 
 def _check_width(x: torch.Tensor, width: int) -> None:
@@ -182,6 +204,20 @@ class CNNDiscriminator(nn.Module):
         representations of one column each from a 64-wide embedding).
     dropout : float
         Dropout before the output layer.
+    num_classes : int
+        Outputs of the class head (``class_logits``); ``0`` builds no head.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import CNNDiscriminator
+    >>> discriminator = CNNDiscriminator(
+    ...     vocab_size=10, embedding_dim=8, max_length=5, filter_sizes=(2, 3),
+    ...     num_filters=(4, 4), num_representations=2,
+    ... )
+    >>> sequences = torch.tensor([[5, 6, 7, 2, 0, 0], [8, 2, 0, 0, 0, 0]])
+    >>> discriminator(sequences).shape  # one realism logit per representation
+    torch.Size([2, 2])
     """
 
     per_token = False
@@ -195,6 +231,7 @@ class CNNDiscriminator(nn.Module):
         num_filters: Sequence[int] = (300, 300, 300, 300),
         num_representations: int = 1,
         dropout: float = 0.25,
+        num_classes: int = 0,
     ) -> None:
         super().__init__()
         if len(filter_sizes) != len(num_filters) or not filter_sizes:
@@ -222,9 +259,11 @@ class CNNDiscriminator(nn.Module):
         self.highway = nn.Linear(features, 2 * features)
         self.dropout = SeededDropout(dropout)
         self.output = nn.Linear(features, 1)
+        self.num_classes = num_classes
+        self.class_output = _class_head(features, num_classes)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Realism logits (batch, num_representations) of ``x``."""
+    def _features(self, x: torch.Tensor) -> torch.Tensor:
+        """Features (batch * num_representations, features) after the highway and dropout."""
         _check_width(x, self.width)
         embedded = self.embedding(x)
         batch, time, reps, dim = embedded.shape
@@ -238,8 +277,16 @@ class CNNDiscriminator(nn.Module):
         transform, gate = self.highway(features).chunk(2, dim=1)
         gate = torch.sigmoid(gate)
         features = gate * F.relu(transform) + (1.0 - gate) * features
-        logits = self.output(self.dropout(features))
-        return logits.view(batch, reps)
+        return self.dropout(features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Realism logits (batch, num_representations) of ``x``."""
+        return self.output(self._features(x)).view(x.shape[0], -1)
+
+    def class_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Class logits (batch, num_classes) of ``x``, averaged over the representations."""
+        head = _require_class_head(self)
+        return head(self._features(x)).view(x.shape[0], -1, self.num_classes).mean(dim=1)
 
 
 class LSTMDiscriminator(nn.Module):
@@ -257,11 +304,24 @@ class LSTMDiscriminator(nn.Module):
         Number of stacked LSTM layers.
     dropout : float
         Dropout on the embeddings, between layers and before the output layer.
+    num_classes : int
+        Outputs of the class head (``class_logits``); ``0`` builds no head.
 
     Notes
     -----
     ``forward`` is the logit at the last position, which has read the whole
-    input.
+    input; so is ``class_logits``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMDiscriminator
+    >>> discriminator = LSTMDiscriminator(vocab_size=10, embedding_dim=4, hidden_dim=8)
+    >>> sequences = torch.tensor([[5, 6, 7, 2], [8, 2, 0, 0]])
+    >>> discriminator.token_logits(sequences).shape  # every prefix judged
+    torch.Size([2, 4])
+    >>> discriminator(sequences).shape  # the whole sequence
+    torch.Size([2, 1])
     """
 
     per_token = True
@@ -274,6 +334,7 @@ class LSTMDiscriminator(nn.Module):
         hidden_dim: int = 64,
         num_layers: int = 1,
         dropout: float = 0.0,
+        num_classes: int = 0,
     ) -> None:
         super().__init__()
         check_positive(num_layers=num_layers, hidden_dim=hidden_dim)
@@ -281,11 +342,21 @@ class LSTMDiscriminator(nn.Module):
         self.dropout = SeededDropout(dropout)
         self.lstm = StackedLSTM(embedding_dim, hidden_dim, num_layers, dropout)
         self.output = nn.Linear(hidden_dim, 1)
+        self.num_classes = num_classes
+        self.class_output = _class_head(hidden_dim, num_classes)
+
+    def _hidden(self, x: torch.Tensor) -> torch.Tensor:
+        hidden, _ = self.lstm(self.dropout(self.embedding.single(x)))
+        return hidden
 
     def token_logits(self, x: torch.Tensor) -> torch.Tensor:
         """Logits (batch, time) that the prefix ending at each position is real."""
-        hidden, _ = self.lstm(self.dropout(self.embedding.single(x)))
-        return self.output(hidden).squeeze(2)
+        return self.output(self._hidden(x)).squeeze(2)
+
+    def class_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Class logits (batch, num_classes) of ``x``, read at the last position."""
+        head = _require_class_head(self)
+        return head(self._hidden(x)[:, -1])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Realism logits (batch, 1) of ``x``."""
@@ -351,11 +422,26 @@ class TransformerDiscriminator(nn.Module):
     max_length : int
         Longest sequence without its end token; inputs have at most
         ``max_length + 1`` positions, each with a learned position embedding.
+    num_classes : int
+        Outputs of the class head (``class_logits``); ``0`` builds no head.
 
     Notes
     -----
     ``forward`` is the logit at the last position, which attends to the whole
-    input.
+    input; so is ``class_logits``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import TransformerDiscriminator
+    >>> discriminator = TransformerDiscriminator(
+    ...     vocab_size=10, embedding_dim=8, hidden_dim=16, num_layers=1, max_length=5
+    ... )
+    >>> sequences = torch.tensor([[5, 6, 7, 2], [8, 2, 0, 0]])
+    >>> discriminator.token_logits(sequences).shape  # every prefix judged
+    torch.Size([2, 4])
+    >>> discriminator(sequences).shape  # the whole sequence
+    torch.Size([2, 1])
     """
 
     per_token = True
@@ -370,6 +456,7 @@ class TransformerDiscriminator(nn.Module):
         num_heads: int = 2,
         dropout: float = 0.0,
         max_length: int = 20,
+        num_classes: int = 0,
     ) -> None:
         super().__init__()
         check_positive(
@@ -386,15 +473,25 @@ class TransformerDiscriminator(nn.Module):
         self.dropout = SeededDropout(dropout)
         self.final_norm = nn.LayerNorm(embedding_dim)
         self.output = nn.Linear(embedding_dim, 1)
+        self.num_classes = num_classes
+        self.class_output = _class_head(embedding_dim, num_classes)
 
-    def token_logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits (batch, time) that the prefix ending at each position is real."""
+    def _hidden(self, x: torch.Tensor) -> torch.Tensor:
         _check_width(x, self.width)
         hidden = self.embedding.single(x) + self.positions[: x.shape[1]]
         hidden = self.dropout(hidden)
         for block in self.blocks:
             hidden = block(hidden)
-        return self.output(self.final_norm(hidden)).squeeze(2)
+        return self.final_norm(hidden)
+
+    def token_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (batch, time) that the prefix ending at each position is real."""
+        return self.output(self._hidden(x)).squeeze(2)
+
+    def class_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Class logits (batch, num_classes) of ``x``, read at the last position."""
+        head = _require_class_head(self)
+        return head(self._hidden(x)[:, -1])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Realism logits (batch, 1) of ``x``."""

@@ -55,11 +55,29 @@ class LSTMGenerator(nn.Module):
         Number of stacked LSTM layers.
     dropout : float
         Dropout on the embeddings, between layers and before the output layer.
+    num_classes : int
+        Classes of a class-conditional model: the input embedding gets one
+        begin row per class after the ``vocab_size`` token rows (class k
+        begins at id ``vocab_size + k``) while the output layer stays
+        ``vocab_size`` wide. ``0`` builds exactly the unconditional model.
 
     Notes
     -----
     The layers are separate single-layer LSTMs so that the dropout between them
     can draw from an explicit generator (see :class:`StackedLSTM`).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=8)
+    >>> inputs = torch.tensor([[1, 5, 6, 7], [1, 8, 2, 0]])  # the begin id (1) first
+    >>> generator(inputs).shape  # logits of the next token at every position
+    torch.Size([2, 4, 10])
+    >>> state = generator.initial_state(2, torch.device("cpu"))
+    >>> logits, state = generator.step(inputs[:, 0], state)  # one decoding step
+    >>> logits.shape
+    torch.Size([2, 10])
     """
 
     def __init__(
@@ -69,12 +87,14 @@ class LSTMGenerator(nn.Module):
         hidden_dim: int = 32,
         num_layers: int = 1,
         dropout: float = 0.0,
+        num_classes: int = 0,
     ) -> None:
         super().__init__()
         self.vocab_size = vocab_size
         self.hidden_dim = hidden_dim
         self.num_layers = num_layers
-        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.num_classes = num_classes
+        self.embedding = nn.Embedding(vocab_size + num_classes, embedding_dim)
         self.dropout = SeededDropout(dropout)
         self.lstm = StackedLSTM(embedding_dim, hidden_dim, num_layers, dropout)
         self.output = nn.Linear(hidden_dim, vocab_size)

@@ -105,6 +105,23 @@ def linear_cross_entropy(
     bias : tensor of shape (vocab_size,) or None
     targets : long tensor of shape (n,)
         Every target counts; drop padding rows before calling.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.nn import functional as F
+    >>> from sklearn_textgan.models import linear_cross_entropy
+    >>> random = torch.Generator().manual_seed(0)
+    >>> hidden = torch.randn(5, 4, generator=random, requires_grad=True)
+    >>> weight, bias = torch.randn(7, 4, generator=random), torch.zeros(7)
+    >>> targets = torch.tensor([0, 3, 6, 2, 2])
+    >>> loss = linear_cross_entropy(hidden, weight, bias, targets)
+    >>> expected = F.cross_entropy(hidden @ weight.T + bias, targets, reduction="sum")
+    >>> torch.allclose(loss, expected)
+    True
+    >>> loss.backward()  # the gradient was formed during the forward pass
+    >>> hidden.grad.shape
+    torch.Size([5, 4])
     """
     return _LinearCrossEntropy.apply(hidden, weight, bias, targets)
 
@@ -113,7 +130,20 @@ def linear_cross_entropy(
 def linear_token_nll(
     hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, targets: torch.Tensor
 ) -> torch.Tensor:
-    """Negative log-likelihood of each target, shape (n,), without the full logits matrix."""
+    """Negative log-likelihood of each target, shape (n,), without the full logits matrix.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.nn import functional as F
+    >>> from sklearn_textgan.models import linear_token_nll
+    >>> random = torch.Generator().manual_seed(0)
+    >>> hidden, weight = torch.randn(5, 4, generator=random), torch.randn(7, 4, generator=random)
+    >>> targets = torch.tensor([0, 3, 6, 2, 2])
+    >>> nll = linear_token_nll(hidden, weight, None, targets)
+    >>> torch.allclose(nll, F.cross_entropy(hidden @ weight.T, targets, reduction="none"))
+    True
+    """
     dtype = torch.promote_types(hidden.dtype, torch.float32)
     out = torch.empty(hidden.shape[0], dtype=dtype, device=hidden.device)
     buffer = hidden.new_empty(min(_CHUNK_ROWS, hidden.shape[0]), weight.shape[0])

@@ -41,7 +41,14 @@ DISCRIMINATORS: dict[str, Callable[..., nn.Module]] = {
 
 
 def accepted_arguments(factory: Callable[..., nn.Module], settings: dict) -> dict:
-    """The subset of ``settings`` that ``factory`` takes as keyword arguments."""
+    """The subset of ``settings`` that ``factory`` takes as keyword arguments.
+
+    Examples
+    --------
+    >>> from sklearn_textgan.models import LSTMGenerator, accepted_arguments
+    >>> accepted_arguments(LSTMGenerator, {"vocab_size": 10, "hidden_dim": 8, "mem_slots": 2})
+    {'vocab_size': 10, 'hidden_dim': 8}
+    """
     parameters = inspect.signature(factory).parameters
     return {key: value for key, value in settings.items() if key in parameters}
 
@@ -61,7 +68,18 @@ def _build(kind: str, registry: dict, name: str, settings: dict) -> nn.Module:
 
 
 def build_generator(name: str, **settings) -> nn.Module:
-    """Build the generator registered under ``name`` from the ``settings`` it accepts."""
+    """Build the generator registered under ``name`` from the ``settings`` it accepts.
+
+    Examples
+    --------
+    Settings the architecture does not take (``mem_slots`` for an LSTM) are
+    ignored, so one set of settings serves every architecture:
+
+    >>> from sklearn_textgan.models import build_generator
+    >>> generator = build_generator("lstm", vocab_size=10, hidden_dim=8, mem_slots=2)
+    >>> type(generator).__name__, generator.hidden_dim
+    ('LSTMGenerator', 8)
+    """
     return _build("generator", GENERATORS, name, settings)
 
 
@@ -70,6 +88,16 @@ def build_discriminator(name: str, **settings) -> nn.Module:
 
     A ``discriminator_embedding_dim`` setting, when not None, replaces
     ``embedding_dim`` for the discriminator (RelGAN's is wider than its generator's).
+
+    Examples
+    --------
+    >>> from sklearn_textgan.models import build_discriminator
+    >>> discriminator = build_discriminator(
+    ...     "cnn", vocab_size=10, embedding_dim=4, discriminator_embedding_dim=8,
+    ...     max_length=5, filter_sizes=(2,), num_filters=(3,),
+    ... )
+    >>> discriminator.embedding.weight.shape  # (representations, vocabulary, width)
+    torch.Size([1, 10, 8])
     """
     width = settings.pop("discriminator_embedding_dim", None)
     if width is not None:

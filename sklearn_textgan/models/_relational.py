@@ -98,6 +98,11 @@ class RelationalMemoryGenerator(nn.Module):
         Number of memory slots; the hidden state has ``mem_slots * hidden_dim`` units.
     num_heads : int
         Attention heads; must divide ``hidden_dim``.
+    num_classes : int
+        Classes of a class-conditional model: the input embedding gets one
+        begin row per class after the ``vocab_size`` token rows (class k
+        begins at id ``vocab_size + k``) while the output layer stays
+        ``vocab_size`` wide. ``0`` builds exactly the unconditional model.
 
     Notes
     -----
@@ -107,6 +112,18 @@ class RelationalMemoryGenerator(nn.Module):
     the original core. The state of :meth:`step` is the memory, a tensor of shape
     (batch, mem_slots, hidden_dim). After re-initialising all parameters, call
     :meth:`reset_special_parameters` so that the layer norms start as identities.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import RelationalMemoryGenerator
+    >>> generator = RelationalMemoryGenerator(
+    ...     vocab_size=10, embedding_dim=4, hidden_dim=8, num_heads=2, mem_slots=2
+    ... )
+    >>> generator(torch.tensor([[1, 5, 6]])).shape
+    torch.Size([1, 3, 10])
+    >>> generator.initial_state(3, torch.device("cpu")).shape  # (batch, mem_slots, hidden_dim)
+    torch.Size([3, 2, 8])
     """
 
     def __init__(
@@ -118,6 +135,7 @@ class RelationalMemoryGenerator(nn.Module):
         dropout: float = 0.0,
         mem_slots: int = 1,
         num_heads: int = 2,
+        num_classes: int = 0,
     ) -> None:
         super().__init__()
         check_positive(
@@ -128,7 +146,8 @@ class RelationalMemoryGenerator(nn.Module):
         self.hidden_dim = hidden_dim
         self.mem_slots = mem_slots
         self.num_heads = num_heads
-        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.num_classes = num_classes
+        self.embedding = nn.Embedding(vocab_size + num_classes, embedding_dim)
         self.input_projection = nn.Linear(embedding_dim, hidden_dim)
         self.blocks = nn.ModuleList(
             _AttentionBlock(hidden_dim, num_heads) for _ in range(num_layers)

@@ -10,6 +10,16 @@ A generator is any module with
   for decoding one token at a time.
 
 Sequences are (batch, time) id tensors: tokens, one end token, then padding.
+
+Begin tokens
+------------
+``bos_id`` is either one int, the begin token of every row, or a LongTensor
+of shape (batch,) with one begin id per row. A class-conditional generator
+(``num_classes > 0``) has one extra input embedding row per class, after the
+``vocab_size`` token rows, and starts a text of class k from begin id
+``vocab_size + k`` (:func:`class_begin_ids`): the class is the first thing the
+generator reads, and every operation that feeds a begin token (teacher
+forcing, sampling, rollouts, Gumbel sampling) conditions on it unchanged.
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ from torch import nn
 from ._output import linear_cross_entropy, linear_token_nll
 
 __all__ = [
+    "BeginIds",
+    "class_begin_ids",
     "sample_sequences",
     "shift_right",
     "summed_nll",
@@ -28,9 +40,65 @@ __all__ = [
 ]
 
 
-def shift_right(targets: torch.Tensor, bos_id: int) -> torch.Tensor:
-    """Teacher-forcing inputs: the begin token followed by all targets but the last."""
-    bos = torch.full_like(targets[:, :1], bos_id)
+# One begin id for every row, or one per row (class-conditional generators).
+BeginIds = int | torch.Tensor
+
+
+def class_begin_ids(generator: nn.Module, labels: torch.Tensor) -> torch.Tensor:
+    """Begin ids (batch,) of class indices ``labels`` for a class-conditional generator.
+
+    Class k begins at ``vocab_size + k``: the input embedding rows after the
+    token rows, which the output layer (``vocab_size`` wide) never writes.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator, class_begin_ids
+    >>> generator = LSTMGenerator(vocab_size=10, num_classes=2)
+    >>> class_begin_ids(generator, torch.tensor([0, 1, 1]))
+    tensor([10, 11, 11])
+    """
+    n_classes = int(getattr(generator, "num_classes", 0))
+    if n_classes < 1:
+        raise ValueError("This generator is not class-conditional (num_classes=0).")
+    return labels.long() + generator.output.out_features
+
+
+def begin_tokens(bos_id: BeginIds, rows: int, device: torch.device) -> torch.Tensor:
+    """The (rows,) begin tokens of a batch: ``bos_id`` repeated, or the per-row ids.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import begin_tokens
+    >>> begin_tokens(1, 3, torch.device("cpu"))
+    tensor([1, 1, 1])
+    >>> begin_tokens(torch.tensor([10, 11]), 2, torch.device("cpu"))
+    tensor([10, 11])
+    """
+    if isinstance(bos_id, torch.Tensor):
+        if bos_id.shape != (rows,):
+            raise ValueError(
+                f"Per-row begin ids must have shape ({rows},), got {tuple(bos_id.shape)}."
+            )
+        return bos_id.to(device=device, dtype=torch.long)
+    return torch.full((rows,), bos_id, dtype=torch.long, device=device)
+
+
+def shift_right(targets: torch.Tensor, bos_id: BeginIds) -> torch.Tensor:
+    """Teacher-forcing inputs: the begin token followed by all targets but the last.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import shift_right
+    >>> shift_right(torch.tensor([[5, 6, 2, 0]]), bos_id=1)
+    tensor([[1, 5, 6, 2]])
+    """
+    if isinstance(bos_id, torch.Tensor):
+        bos = begin_tokens(bos_id, targets.shape[0], targets.device).unsqueeze(1)
+    else:
+        bos = torch.full_like(targets[:, :1], bos_id)
     return torch.cat([bos, targets[:, :-1]], dim=1)
 
 
@@ -41,9 +109,20 @@ def _trim(targets: torch.Tensor, pad_id: int) -> torch.Tensor:
 
 
 def summed_nll(
-    generator: nn.Module, targets: torch.Tensor, *, bos_id: int, pad_id: int
+    generator: nn.Module, targets: torch.Tensor, *, bos_id: BeginIds, pad_id: int
 ) -> tuple[torch.Tensor, int]:
-    """Differentiable sum of the token NLLs of ``targets`` and the number of tokens."""
+    """Differentiable sum of the token NLLs of ``targets`` and the number of tokens.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator, summed_nll
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=8)
+    >>> targets = torch.tensor([[5, 6, 2, 0], [7, 2, 0, 0]])  # tokens, end id 2, padding 0
+    >>> loss, n_tokens = summed_nll(generator, targets, bos_id=1, pad_id=0)
+    >>> n_tokens, loss.requires_grad
+    (5, True)
+    """
     targets = _trim(targets, pad_id)
     hidden = generator.features(shift_right(targets, bos_id))
     mask = targets != pad_id
@@ -54,12 +133,22 @@ def summed_nll(
 
 
 def token_log_probs(
-    generator: nn.Module, targets: torch.Tensor, *, bos_id: int, pad_id: int
+    generator: nn.Module, targets: torch.Tensor, *, bos_id: BeginIds, pad_id: int
 ) -> torch.Tensor:
     """Differentiable log-probability of each target token, 0 at padding; (batch, time).
 
     Builds the full logits tensor, so use it for generated batches (policy
     gradients), not for scoring large data sets.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator, token_log_probs
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=8)
+    >>> targets = torch.tensor([[5, 6, 2, 0], [7, 2, 0, 0]])
+    >>> log_probs = token_log_probs(generator, targets, bos_id=1, pad_id=0)
+    >>> log_probs.shape, log_probs.requires_grad  # for policy gradients
+    (torch.Size([2, 4]), True)
     """
     logits = generator(shift_right(targets, bos_id))
     picked = torch.log_softmax(logits.float(), dim=-1).gather(-1, targets.unsqueeze(-1))
@@ -68,9 +157,23 @@ def token_log_probs(
 
 @torch.no_grad()
 def token_log_likelihood(
-    generator: nn.Module, targets: torch.Tensor, *, bos_id: int, pad_id: int
+    generator: nn.Module, targets: torch.Tensor, *, bos_id: BeginIds, pad_id: int
 ) -> torch.Tensor:
-    """Log-probability of each target token, 0 at padding; shape (batch, time)."""
+    """Log-probability of each target token, 0 at padding; shape (batch, time).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator, summed_nll, token_log_likelihood
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=8)
+    >>> targets = torch.tensor([[5, 6, 2, 0], [7, 2, 0, 0]])  # tokens, end id 2, padding 0
+    >>> log_likelihood = token_log_likelihood(generator, targets, bos_id=1, pad_id=0)
+    >>> log_likelihood[targets == 0]  # nothing at padding
+    tensor([0., 0., 0.])
+    >>> loss, _ = summed_nll(generator, targets, bos_id=1, pad_id=0)
+    >>> torch.allclose(-log_likelihood.sum(), loss)
+    True
+    """
     hidden = generator.features(shift_right(targets, bos_id))
     mask = targets != pad_id
     out = torch.zeros(targets.shape, dtype=torch.float32, device=targets.device)
@@ -142,7 +245,7 @@ def sample_sequences(
     n_samples: int,
     *,
     max_steps: int,
-    bos_id: int,
+    bos_id: BeginIds,
     eos_id: int,
     pad_id: int,
     temperature: float = 1.0,
@@ -155,15 +258,37 @@ def sample_sequences(
     Each row ends at its first end token, after which it is padded; a row that
     reaches ``max_steps`` without one is left without an end token. Sampling
     runs in batches of ``batch_size`` rows so memory stays bounded (and the
-    logits of a batch stay in cache).
+    logits of a batch stay in cache). ``bos_id`` may hold one begin id per
+    row (shape ``(n_samples,)``) for a class-conditional generator.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator, sample_sequences
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=8)
+    >>> def draw(seed):
+    ...     return sample_sequences(
+    ...         generator, 3, max_steps=6, bos_id=1, eos_id=2, pad_id=0,
+    ...         random_generator=torch.Generator().manual_seed(seed),
+    ...     )
+    >>> draw(0).shape
+    torch.Size([3, 6])
+    >>> torch.equal(draw(0), draw(0))
+    True
     """
     device = device or next(generator.parameters()).device
     was_training = generator.training
     generator.eval()
     chunks = []
+    per_row = isinstance(bos_id, torch.Tensor)
+    if per_row:
+        bos_id = begin_tokens(bos_id, n_samples, device)
     for start in range(0, n_samples, batch_size):
         size = min(batch_size, n_samples - start)
-        tokens = torch.full((size,), bos_id, dtype=torch.long, device=device)
+        if per_row:
+            tokens = bos_id[start : start + size].clone()
+        else:
+            tokens = torch.full((size,), bos_id, dtype=torch.long, device=device)
         state = generator.initial_state(size, device)
         finished = torch.zeros(size, dtype=torch.bool, device=device)
         out = torch.full((size, max_steps), pad_id, dtype=torch.long, device=device)

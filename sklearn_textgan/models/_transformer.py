@@ -77,6 +77,11 @@ class TransformerGenerator(nn.Module):
     max_length : int
         Longest sequence; position embeddings exist for ``max_length + 1`` positions
         (the begin token and ``max_length`` tokens).
+    num_classes : int
+        Classes of a class-conditional model: the input embedding gets one
+        begin row per class after the ``vocab_size`` token rows (class k
+        begins at id ``vocab_size + k``) while the output layer stays
+        ``vocab_size`` wide. ``0`` builds exactly the unconditional model.
 
     Notes
     -----
@@ -85,6 +90,27 @@ class TransformerGenerator(nn.Module):
     decoding step computes attention for the new token only. After re-initialising all
     parameters, call :meth:`reset_special_parameters` so that the layer norms start as
     identities.
+
+    Examples
+    --------
+    Decoding one token at a time with the cached keys and values gives the
+    logits of the whole-sequence forward pass:
+
+    >>> import torch
+    >>> from sklearn_textgan.models import TransformerGenerator
+    >>> generator = TransformerGenerator(
+    ...     vocab_size=10, embedding_dim=8, hidden_dim=16, num_layers=1, max_length=5
+    ... )
+    >>> inputs = torch.tensor([[1, 5, 6]])
+    >>> logits = generator(inputs)
+    >>> logits.shape
+    torch.Size([1, 3, 10])
+    >>> state, steps = generator.initial_state(1, torch.device("cpu")), []
+    >>> for t in range(3):
+    ...     step_logits, state = generator.step(inputs[:, t], state)
+    ...     steps.append(step_logits)
+    >>> torch.allclose(torch.stack(steps, dim=1), logits, atol=1e-5)
+    True
     """
 
     def __init__(
@@ -96,6 +122,7 @@ class TransformerGenerator(nn.Module):
         dropout: float = 0.0,
         num_heads: int = 2,
         max_length: int = 20,
+        num_classes: int = 0,
     ) -> None:
         super().__init__()
         check_positive(
@@ -110,7 +137,8 @@ class TransformerGenerator(nn.Module):
         self.embedding_dim = embedding_dim
         self.num_heads = num_heads
         self.max_length = max_length
-        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.num_classes = num_classes
+        self.embedding = nn.Embedding(vocab_size + num_classes, embedding_dim)
         self.position_embedding = nn.Embedding(max_length + 1, embedding_dim)
         self.dropout = SeededDropout(dropout)
         self.blocks = nn.ModuleList(

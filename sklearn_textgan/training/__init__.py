@@ -11,6 +11,7 @@ from ._maligan import MaliGAN
 from ._mle import MaximumLikelihood, mean_nll, train_mle
 from ._monitor import distinct_2, sample_diversity
 from ._optim import OPTIMIZERS, make_optimizer
+from ._progress import EpochProgress
 from ._registry import ALGORITHMS, get_algorithm, register_algorithm
 from ._relgan import RelGAN, gumbel_generate
 from ._rollout import rollout_rewards
@@ -22,6 +23,7 @@ __all__ = [
     "CHECKPOINT_FORMAT",
     "Checkpointer",
     "DivergenceGuard",
+    "EpochProgress",
     "TrainingDivergedError",
     "atomic_write",
     "distinct_2",

@@ -6,6 +6,14 @@ pretraining of the discriminator on real versus generated text, then
 ``d_steps`` discriminator updates. A strategy only says how the generator is
 updated (policy gradient, Gumbel-softmax, ...) and, where needed, what the
 discriminator sees.
+
+Class-conditional GANs (``state.train_labels`` set): generated batches are
+asked for classes (those of the real batch they are paired with, or labels
+drawn with the training class frequencies), and the discriminator's class
+head is trained by cross-entropy on real text with its true labels, beside
+the realism loss (CatGAN-style). How the generator uses the class head is
+up to each strategy. Unconditional fits take exactly the code paths (and
+random draws) they always took.
 """
 
 from __future__ import annotations
@@ -17,10 +25,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..models import sample_sequences
-from ._base import Algorithm, TrainingState, iter_batches
+from ._base import Algorithm, TrainingState, begin_ids, iter_batches
 from ._checkpoint import resume_stage, take_resume
 from ._guard import DivergenceGuard
-from ._history import progress_line
 from ._losses import GANLoss, get_loss, gradient_penalty
 from ._mle import mean_nll, train_mle
 from ._monitor import epoch_diversity
@@ -128,7 +135,7 @@ class AdversarialAlgorithm(Algorithm):
     def _end_epoch(self, state: TrainingState, record: dict, started: float, epochs: int) -> None:
         record["seconds"] = time.perf_counter() - started
         state.history.append(record)
-        state.log(progress_line(record, epochs))
+        state.report_epoch(record, epochs)
         if state.checkpointer is not None:
             state.checkpointer.epoch_end(state, record["phase"], record["epoch"], self.loop_state)
 
@@ -141,12 +148,15 @@ class AdversarialAlgorithm(Algorithm):
 
     def _pretrain_discriminator_epoch(self, state: TrainingState, epoch: int) -> None:
         started = time.perf_counter()
-        stats = [
-            self.discriminator_step(state, state.train[batch.to(state.device)], progress=0.0)
-            for batch in iter_batches(
-                len(state.train), self.config.batch_size, state.shuffle_generator
+        stats = []
+        for batch in iter_batches(
+            len(state.train), self.config.batch_size, state.shuffle_generator
+        ):
+            batch = batch.to(state.device)
+            labels = None if state.train_labels is None else state.train_labels[batch]
+            stats.append(
+                self.discriminator_step(state, state.train[batch], progress=0.0, labels=labels)
             )
-        ]
         record = {"phase": "discriminator", "epoch": epoch, **_mean(stats)}
         record["skipped_steps"] = self._skipped_steps()
         self._end_epoch(state, record, started, self.config.discriminator_pretrain_epochs)
@@ -156,12 +166,13 @@ class AdversarialAlgorithm(Algorithm):
         progress = epoch / self.config.adversarial_epochs
         state.generator.train()
         generator_stats = self.generator_step(state, progress)
-        discriminator_stats = _mean(
-            [
-                self.discriminator_step(state, self.real_batch(state), progress)
-                for _ in range(self.config.d_steps)
-            ]
-        )
+        discriminator_stats = []
+        for _ in range(self.config.d_steps):
+            real, labels = self.real_batch_with_labels(state)
+            discriminator_stats.append(
+                self.discriminator_step(state, real, progress, labels=labels)
+            )
+        discriminator_stats = _mean(discriminator_stats)
         record = {
             "phase": "adversarial",
             "epoch": epoch,
@@ -171,7 +182,9 @@ class AdversarialAlgorithm(Algorithm):
             "valid_nll": None,
         }
         if state.valid is not None and len(state.valid):
-            record["valid_nll"] = mean_nll(state.generator, state.valid, self.config)
+            record["valid_nll"] = mean_nll(
+                state.generator, state.valid, self.config, state.valid_labels
+            )
         record["distinct_2"] = epoch_diversity(state, self.config)
         record["skipped_steps"] = self._skipped_steps()
         self._end_epoch(state, record, started, self.config.adversarial_epochs)
@@ -187,40 +200,94 @@ class AdversarialAlgorithm(Algorithm):
 
     def real_batch(self, state: TrainingState) -> torch.Tensor:
         """A batch of training sequences drawn with the shuffling generator."""
+        return self.real_batch_with_labels(state)[0]
+
+    def real_batch_with_labels(
+        self, state: TrainingState
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """A batch of training sequences and their class labels (None: unconditional).
+
+        Texts and labels come from the same index draw, so they stay paired.
+        """
         index = torch.randint(
             len(state.train), (self.config.batch_size,), generator=state.shuffle_generator
-        )
-        return state.train[index.to(state.device)]
+        ).to(state.device)
+        labels = None if state.train_labels is None else state.train_labels[index]
+        return state.train[index], labels
+
+    def draw_labels(self, state: TrainingState, n: int) -> torch.Tensor | None:
+        """Classes to ask the generator for, with the training class frequencies.
+
+        None for an unconditional fit, which then draws no random numbers here.
+        """
+        if state.train_labels is None:
+            return None
+        index = torch.randint(len(state.train), (n,), generator=state.shuffle_generator)
+        return state.train_labels[index.to(state.device)]
+
+    def begin_ids(self, generator: nn.Module, labels: torch.Tensor | None) -> int | torch.Tensor:
+        """Begin token(s) of a batch: ``bos_id``, or the class begin ids of ``labels``."""
+        return begin_ids(generator, self.config, labels)
 
     @torch.no_grad()
-    def generate(self, state: TrainingState, n: int) -> torch.Tensor:
-        """``n`` generated sequences as ids, padded to the training width."""
+    def generate(
+        self, state: TrainingState, n: int, labels: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """``n`` generated sequences as ids, padded to the training width.
+
+        With class ``labels`` (n,), row i is generated for class ``labels[i]``.
+        """
         return sample_sequences(
             state.generator,
             n,
             max_steps=self.width,
-            bos_id=self.config.bos_id,
+            bos_id=self.begin_ids(state.generator, labels),
             eos_id=self.config.eos_id,
             pad_id=self.config.pad_id,
             random_generator=state.random_generator,
             device=state.device,
         )
 
-    def fake_batch(self, state: TrainingState, n: int, progress: float) -> torch.Tensor:
+    def fake_batch(
+        self,
+        state: TrainingState,
+        n: int,
+        progress: float,
+        labels: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         """What the discriminator is shown as generated text (ids by default)."""
-        return self.generate(state, n)
+        return self.generate(state, n, labels)
 
     def discriminator_logits(self, discriminator: nn.Module, x: torch.Tensor) -> torch.Tensor:
         return discriminator(x)
 
-    def discriminator_step(self, state: TrainingState, real: torch.Tensor, progress: float) -> dict:
-        """One discriminator update on ``real`` and as many generated sequences."""
+    def discriminator_step(
+        self,
+        state: TrainingState,
+        real: torch.Tensor,
+        progress: float,
+        labels: torch.Tensor | None = None,
+    ) -> dict:
+        """One discriminator update on ``real`` and as many generated sequences.
+
+        With the class ``labels`` of ``real``, the generated sequences are asked
+        for the same classes, and the class head's cross-entropy on ``real`` is
+        added to the loss.
+        """
         discriminator = state.discriminator
         discriminator.train()
-        fake = self.fake_batch(state, len(real), progress)
+        if labels is None:
+            fake = self.fake_batch(state, len(real), progress)
+        else:
+            fake = self.fake_batch(state, len(real), progress, labels)
         real_logits = self.discriminator_logits(discriminator, real)
         fake_logits = self.discriminator_logits(discriminator, fake)
         loss = self.loss.discriminator(real_logits, fake_logits)
+        class_accuracy = None
+        if labels is not None:
+            class_logits = discriminator.class_logits(real)
+            loss = loss + F.cross_entropy(class_logits.float(), labels)
+            class_accuracy = float((class_logits.argmax(dim=1) == labels).float().mean())
         if self.loss.gradient_penalty:
             loss = loss + gradient_penalty(
                 discriminator,
@@ -230,11 +297,14 @@ class AdversarialAlgorithm(Algorithm):
             )
         self.discriminator_guard.step(loss)
         real_accuracy, fake_accuracy = self.loss.accuracy(real_logits, fake_logits)
-        return {
+        stats = {
             "discriminator_loss": float(loss.detach()),
             "d_real_accuracy": real_accuracy,
             "d_fake_accuracy": fake_accuracy,
         }
+        if class_accuracy is not None:
+            stats["d_class_accuracy"] = class_accuracy
+        return stats
 
     def as_one_hot(self, x: torch.Tensor) -> torch.Tensor:
         if x.is_floating_point():

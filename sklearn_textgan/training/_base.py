@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from ..models import class_begin_ids
-from ._history import History
+from ._history import History, progress_line
 
 if TYPE_CHECKING:
     from ._checkpoint import Checkpointer
@@ -73,12 +73,20 @@ class TrainingState:
     random_generator: torch.Generator
     history: History = field(default_factory=History)
     log: Callable[[str], None] = lambda message: None
+    progress: Callable[[dict, int], None] | None = None
     discriminator: nn.Module | None = None
     checkpointer: Checkpointer | None = None
     resume: dict[str, Any] | None = None
     monitor_seed: int | None = None
     train_labels: torch.Tensor | None = None
     valid_labels: torch.Tensor | None = None
+
+    def report_epoch(self, record: dict, epochs: int) -> None:
+        """Show a finished epoch of a phase of ``epochs`` epochs (see ``EpochProgress``)."""
+        if self.progress is not None:
+            self.progress(record, epochs)
+        else:
+            self.log(progress_line(record, epochs))
 
     @property
     def conditional(self) -> bool:

@@ -36,6 +36,11 @@ class DenseReward(AdversarialAlgorithm):
     r_t = 2 * sigmoid(D_t) - 1, returns are discounted, and a moving average
     of the returns at each position is the baseline. The discriminator is
     trained per position too. Works from scratch (``pretrain_epochs=0``).
+
+    Class-conditional: the batch is generated for classes drawn with the
+    training class frequencies and the rewards stay realism-only (the class
+    head judges whole texts, not prefixes); the class comes from the
+    conditional generator, pretrained by maximum likelihood on each class.
     """
 
     default_discriminator = "lstm"
@@ -57,7 +62,8 @@ class DenseReward(AdversarialAlgorithm):
 
     def generator_step(self, state: TrainingState, progress: float) -> dict:
         config = self.config
-        samples = self.generate(state, config.batch_size)
+        labels = self.draw_labels(state, config.batch_size)
+        samples = self.generate(state, config.batch_size, labels)
         mask = (samples != config.pad_id).float()
         with torch.no_grad():
             state.discriminator.eval()
@@ -71,7 +77,10 @@ class DenseReward(AdversarialAlgorithm):
             self.baseline.lerp_(position_means, BASELINE_DECAY)
         state.generator.train()
         log_probs = token_log_probs(
-            state.generator, samples, bos_id=config.bos_id, pad_id=config.pad_id
+            state.generator,
+            samples,
+            bos_id=self.begin_ids(state.generator, labels),
+            pad_id=config.pad_id,
         )
         loss = -(log_probs * advantages).sum() / mask.sum().clamp(min=1)
         self.update_generator(state, loss)

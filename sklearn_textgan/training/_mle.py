@@ -13,7 +13,6 @@ from ..models import summed_nll
 from ._base import Algorithm, TrainingConfig, TrainingState, begin_ids, iter_batches
 from ._checkpoint import take_resume
 from ._guard import DivergenceGuard
-from ._history import progress_line
 from ._monitor import epoch_diversity
 from ._optim import make_optimizer
 from ._registry import register_algorithm
@@ -141,7 +140,7 @@ def train_mle(
                     stopped = patience is not None and epochs_without_improvement >= patience
             record["seconds"] = time.perf_counter() - started
             state.history.append(record)
-            state.log(progress_line(record, epochs))
+            state.report_epoch(record, epochs)
             if state.checkpointer is not None:
                 state.checkpointer.epoch_end(state, phase, epoch, loop_state)
             if stopped:

@@ -78,6 +78,11 @@ class RelGAN(AdversarialAlgorithm):
     The inverse temperature rises from 1 to ``gumbel_temperature`` over the
     adversarial epochs following ``temperature_schedule``. The discriminator
     sees one-hot real text and relaxed generated text.
+
+    Class-conditional: the relaxed samples are generated for the classes of
+    the real batch they are paired with, and the generator loss adds the
+    cross-entropy of the discriminator's class head on them for those
+    classes, which the relaxation makes differentiable.
     """
 
     default_generator = "rmc"
@@ -88,31 +93,43 @@ class RelGAN(AdversarialAlgorithm):
             progress, self.config.gumbel_temperature, self.config.temperature_schedule
         )
 
-    def soft_samples(self, state: TrainingState, n: int, progress: float) -> torch.Tensor:
+    def soft_samples(
+        self,
+        state: TrainingState,
+        n: int,
+        progress: float,
+        labels: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         return gumbel_generate(
             state.generator,
             n,
             self.width,
             beta=self.beta(progress),
-            bos_id=self.config.bos_id,
+            bos_id=self.begin_ids(state.generator, labels),
             eos_id=self.config.eos_id,
             pad_id=self.config.pad_id,
             random_generator=state.random_generator,
             device=state.device,
         )
 
-    def fake_batch(self, state: TrainingState, n: int, progress: float) -> torch.Tensor:
+    def fake_batch(
+        self,
+        state: TrainingState,
+        n: int,
+        progress: float,
+        labels: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         with torch.no_grad():
-            return self.soft_samples(state, n, progress)
+            return self.soft_samples(state, n, progress, labels)
 
     def discriminator_logits(self, discriminator: nn.Module, x: torch.Tensor) -> torch.Tensor:
         return discriminator(self.as_one_hot(x) if not x.is_floating_point() else x)
 
     def generator_step(self, state: TrainingState, progress: float) -> dict:
-        real = self.real_batch(state)
+        real, labels = self.real_batch_with_labels(state)
         state.generator.train()
         state.discriminator.train()
-        fake = self.soft_samples(state, len(real), progress)
+        fake = self.soft_samples(state, len(real), progress, labels)
         # Only the generator learns here: the discriminator's weight gradients and
         # the graph of the real branch (which does not depend on the generator)
         # would be computed for nothing, and they are most of this step's work.
@@ -121,5 +138,8 @@ class RelGAN(AdversarialAlgorithm):
                 real_logits = self.discriminator_logits(state.discriminator, real)
             fake_logits = self.discriminator_logits(state.discriminator, fake)
             loss = self.loss.generator(real_logits, fake_logits)
+            if labels is not None:
+                class_logits = state.discriminator.class_logits(fake)
+                loss = loss + F.cross_entropy(class_logits.float(), labels)
             self.update_generator(state, loss)
         return {"generator_loss": float(loss.detach()), "temperature": self.beta(progress)}

@@ -25,6 +25,11 @@ class SeqGAN(AdversarialAlgorithm):
     The reward of token t is the discriminator's mean probability of "real"
     over ``n_rollouts`` completions of the prefix ending at t by a rollout
     policy, a slowly moving copy of the generator.
+
+    Class-conditional: each batch is generated for classes drawn with the
+    training class frequencies, its rollouts continue from the same class,
+    and the reward is P(real) times the class head's probability of the
+    requested class.
     """
 
     def start_adversarial(self, state: TrainingState) -> None:
@@ -34,20 +39,25 @@ class SeqGAN(AdversarialAlgorithm):
 
     def generator_step(self, state: TrainingState, progress: float) -> dict:
         config = self.config
-        samples = self.generate(state, config.batch_size)
+        labels = self.draw_labels(state, config.batch_size)
+        samples = self.generate(state, config.batch_size, labels)
         rewards = rollout_rewards(
             self.rollout_policy,
             state.discriminator,
             samples,
             n_rollouts=config.n_rollouts,
-            bos_id=config.bos_id,
+            bos_id=self.begin_ids(self.rollout_policy, labels),
             eos_id=config.eos_id,
             pad_id=config.pad_id,
             random_generator=state.random_generator,
+            class_labels=labels,
         )
         state.generator.train()
         log_probs = token_log_probs(
-            state.generator, samples, bos_id=config.bos_id, pad_id=config.pad_id
+            state.generator,
+            samples,
+            bos_id=self.begin_ids(state.generator, labels),
+            pad_id=config.pad_id,
         )
         n_tokens = (samples != config.pad_id).sum().clamp(min=1)
         loss = -(log_probs * rewards).sum() / n_tokens

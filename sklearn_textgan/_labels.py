@@ -1,0 +1,91 @@
+"""Validation and encoding of the class labels of a style-conditioned fit."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+
+__all__ = ["check_training_labels", "encode_labels"]
+
+
+def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """``classes_`` (sorted, as ``LabelEncoder`` gives them) and the class index of each text.
+
+    Raises ValueError for labels that are not one class per text (continuous,
+    multi-output, wrong length, fewer than two classes).
+    """
+    y = column_or_1d(np.asarray(y, dtype=object if _has_mixed_types(y) else None))
+    if len(y) != n_samples:
+        raise ValueError(
+            f"y has {len(y)} labels but X has {n_samples} texts: give one label per text."
+        )
+    try:
+        check_classification_targets(y)
+        classes, encoded = np.unique(y, return_inverse=True)
+    except TypeError:
+        raise ValueError(
+            "The labels in y cannot be sorted (mixed types such as str and int?): "
+            "use labels of one type."
+        ) from None
+    if len(classes) < 2:
+        raise ValueError(
+            f"y has a single class ({classes[0]!r}): a style-conditioned model needs at "
+            "least two; fit with y=None for an unconditional model."
+        )
+    return classes, encoded.astype(np.int64).reshape(-1)
+
+
+def encode_labels(y, classes: np.ndarray, n_samples: int, *, allow_scalar: bool) -> np.ndarray:
+    """The class index (n_samples,) of each label in ``y``; unknown labels are a ValueError.
+
+    With ``allow_scalar``, one label (str, int, ...) stands for all ``n_samples``.
+    """
+    values = np.asarray(y, dtype=object if _has_mixed_types(y) else None)
+    if values.ndim == 0:
+        if not allow_scalar:
+            raise ValueError("y must be a 1-D array of labels, one per text, got a single label.")
+        values = np.full(n_samples, values.item(), dtype=values.dtype)
+    if values.ndim != 1:
+        raise ValueError(f"y must be a single label or a 1-D array, got shape {values.shape}.")
+    if len(values) != n_samples:
+        raise ValueError(f"y has {len(values)} labels but {n_samples} are needed, one per text.")
+    index = np.searchsorted(classes, values) if _comparable(values, classes) else None
+    if index is not None:
+        index = np.minimum(index, len(classes) - 1)
+        known = classes[index] == values
+    if index is None or not np.all(known):
+        unknown = (
+            list(dict.fromkeys(values.tolist()))
+            if index is None
+            else list(dict.fromkeys(values[~known].tolist()))
+        )
+        raise ValueError(
+            f"Unknown label(s) {unknown[:5]!r}: this model knows the classes "
+            f"{classes.tolist()!r} (classes_)."
+        )
+    return index.astype(np.int64)
+
+
+def _has_mixed_types(y) -> bool:
+    """Whether a list mixes str and other labels (numpy would silently make them all str)."""
+    if isinstance(y, (list, tuple)) and y:
+        kinds = {isinstance(value, str) for value in y}
+        return len(kinds) > 1
+    return False
+
+
+def _comparable(values: np.ndarray, classes: np.ndarray) -> bool:
+    """Whether ``values`` can be looked up in ``classes`` (a str label among ints cannot)."""
+    is_text = [
+        np.issubdtype(array.dtype, np.str_)
+        or (array.dtype == object and all(isinstance(v, str) for v in array.tolist()))
+        for array in (values, classes)
+    ]
+    if is_text[0] != is_text[1]:
+        return False
+    try:
+        np.searchsorted(classes, values[:1])
+    except TypeError:
+        return False
+    return True
