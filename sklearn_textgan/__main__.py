@@ -1,124 +1,13 @@
-"""Command line: ``python -m sklearn_textgan demo [--data FILE]``."""
+"""Command line: ``python -m sklearn_textgan COMMAND`` (the same as ``sklearn-textgan``).
 
-from __future__ import annotations
+The commands live in :mod:`sklearn_textgan._cli`.
+"""
 
-import argparse
 import sys
-import time
-from collections.abc import Sequence
 
-import numpy as np
+from ._cli import build_parser, main
 
-from . import TextGAN, __version__
-from .datasets import EnglishGrammar, load_text
-
-
-def _distinct_n(texts: Sequence[str], n: int) -> float:
-    """Share of distinct n-grams among all n-grams of ``texts`` (a cheap diversity figure)."""
-    grams = [
-        tuple(words[i : i + n]) for words in (t.split() for t in texts) for i in range(len(words))
-    ]
-    grams = [g for g in grams if len(g) == n]
-    return len(set(grams)) / max(1, len(grams))
-
-
-def _split(texts: list[str], held_out: float, seed: int) -> tuple[list[str], list[str]]:
-    order = np.random.RandomState(seed).permutation(len(texts))
-    n_test = max(1, int(round(held_out * len(texts))))
-    return [texts[i] for i in order[n_test:]], [texts[i] for i in order[:n_test]]
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    grammar, max_length = None, None
-    if args.data:
-        texts = load_text(args.data)
-        if len(texts) < 10:
-            raise ValueError(
-                f"{args.data} has {len(texts)} non-empty lines; at least 10 are needed."
-            )
-        train, test = _split(texts, 0.1, args.seed)
-        source = f"{args.data}: {len(train)} training and {len(test)} held-out lines"
-    else:
-        grammar = EnglishGrammar()
-        train = grammar.sample(args.n_train, random_state=args.seed)
-        test = grammar.sample(1000, random_state=args.seed + 1)
-        max_length = grammar.max_length
-        source = (
-            f"the package's English grammar ({grammar.n_sentences:.2e} possible sentences, "
-            f"exact probabilities): {len(train)} training and {len(test)} held-out sentences"
-        )
-    print(f"sklearn-textgan {__version__} demo")
-    print(f"data: {source}")
-
-    gan = TextGAN(
-        algorithm="mle",
-        embedding_dim=32,
-        hidden_dim=128,
-        batch_size=64,
-        max_length=max_length,
-        pretrain_epochs=args.epochs,
-        learning_rate=0.005,
-        device=args.device,
-        random_state=args.seed,
-        verbose=1,
-    )
-    started = time.perf_counter()
-    gan.fit(train)
-    print(f"trained in {time.perf_counter() - started:.0f} s on {gan.device_}")
-
-    print("\nsamples (temperature 1.0):")
-    for text in gan.sample(args.n_samples, random_state=args.seed):
-        print(f"  {text}")
-
-    print("\nheld-out evaluation")
-    print(f"  NLL_test per token (held-out texts under the model): {-gan.score(test):.3f}")
-    samples = {t: gan.sample(1000, temperature=t, random_state=args.seed) for t in (0.7, 1.0)}
-    if grammar is not None:
-        true_nll = -grammar.log_probability(test).sum() / sum(
-            len(gan.tokenizer_.tokenize(t)) + 1 for t in test
-        )
-        print(f"  same texts under the true grammar (the best possible):  {true_nll:.3f}")
-    print(f"  {'temperature':>11}  {'grammatical':>11}  {'distinct-2':>10}  {'novel':>6}")
-    seen = set(train)
-    for temperature, texts in samples.items():
-        grammatical = (
-            f"{grammar.is_grammatical(texts).mean():11.1%}" if grammar is not None else f"{'-':>11}"
-        )
-        novel = np.mean([text not in seen for text in texts])
-        print(
-            f"  {temperature:>11.1f}  {grammatical}  {_distinct_n(texts, 2):>10.3f}  {novel:>6.1%}"
-        )
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sklearn-textgan", description="Train, sample and evaluate text generators."
-    )
-    parser.add_argument("--version", action="version", version=__version__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser(
-        "demo",
-        help="train on a built-in corpus (or --data FILE), print samples and held-out metrics",
-    )
-    demo.add_argument("--data", help="text file, one text per line (default: built-in grammar)")
-    demo.add_argument("--epochs", type=int, default=12, help="maximum-likelihood epochs")
-    demo.add_argument("--n-train", type=int, default=20000, help="built-in corpus size")
-    demo.add_argument("--n-samples", type=int, default=10, help="samples to print")
-    demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto")
-    demo.set_defaults(handler=run_demo)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.handler(args)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"sklearn-textgan: error: {exc}", file=sys.stderr)
-        return 2
-
+__all__ = ["build_parser", "main"]
 
 if __name__ == "__main__":
     sys.exit(main())
