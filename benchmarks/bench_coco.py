@@ -44,9 +44,9 @@ tokenized alike.
 Length: as in RelGAN's code for this data (``seq_len = 20``, longer captions
 truncated by its loader), the models write at most 20 tokens: the 104
 training captions (1 %) and 29 NLL_test captions longer than 20 tokens are
-cut to their first 20 before fitting and scoring, and so is a sample that
-wrote no end token (``TextGAN.sample`` then gives 21); BLEU references stay
-whole.
+cut to their first 20 before fitting and scoring (``TextGAN.sample`` cuts a
+sample that has not ended after 20 tokens the same way); BLEU references
+stay whole.
 
 Settings. The LSTM generator (embedding 32, hidden 32) of Texygen's SeqGAN,
 MaliGAN and MLE runs and of RelGAN's own LSTM baseline (``hidden_dim = 32``
@@ -197,10 +197,8 @@ def curve(gan: TextGAN, data: CocoData, budget: Budget, seed: int) -> list[dict]
     for temperature in TEMPERATURES:
         started = time.perf_counter()
         samples = gan.sample(budget.n_samples, temperature=temperature, random_state=seed)
-        # The tokenizer that split the references splits the samples. A sample
-        # that wrote no end token has max_length + 1 tokens: cut it like the
-        # training captions.
-        token_lists = [TOKENIZER.tokenize(text)[:MAX_LENGTH] for text in samples]
+        # The tokenizer that split the references splits the samples.
+        token_lists = [TOKENIZER.tokenize(text) for text in samples]
         points.append(
             {
                 "temperature": temperature,

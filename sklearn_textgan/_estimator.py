@@ -992,9 +992,10 @@ class TextGAN(DensityMixin, BaseEstimator):
 
         Returns
         -------
-        texts : list of str, or ndarray of shape (n_samples, max_length_ + 1)
-            Strings when fitted on texts; token ids (end token, then padding)
-            when fitted on ids.
+        texts : list of str, or ndarray of shape (n_samples, ``max_length_ + 1``)
+            Strings when fitted on texts; token ids (tokens, end token, then
+            padding) when fitted on ids. A text has at most ``max_length_``
+            tokens: one still going after that many is cut there.
 
         Examples
         --------
@@ -1048,6 +1049,10 @@ class TextGAN(DensityMixin, BaseEstimator):
             .cpu()
             .numpy()
         )
+        # The last step may only end the text: one that has not ended after
+        # max_length_ tokens is cut there, as training texts were.
+        unfinished = ~(ids == EOS_ID).any(axis=1)
+        ids[unfinished, -1] = EOS_ID
         if self.tokenizer_ is None:
             return ids
         return self.tokenizer_.inverse_transform(ids)

@@ -411,3 +411,39 @@ def test_warnings_are_one_line(model, corpus, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("sklearn-textgan: warning:") and "truncated" in err
     assert len(err.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ labels
+
+
+def test_fit_with_labels_and_sample_a_style(tmp_path, capsys):
+    texts = ["the cat sat .", "a dog ran ."] * 15 + ["buy now , save big !"] * 30
+    labels = ["story"] * 30 + ["ad"] * 30
+    text_file, label_file = tmp_path / "texts.txt", tmp_path / "labels.txt"
+    # An empty text line is skipped together with its label.
+    text_file.write_text("\n".join(texts[:5] + [""] + texts[5:]) + "\n")
+    label_file.write_text("\n".join(labels[:5] + ["story"] + labels[5:]) + "\n")
+    path = tmp_path / "styled.textgan"
+    fit = ["fit", str(text_file), "--labels", str(label_file), "-o", str(path)]
+    assert main([*fit, *TINY[:-4], "--pretrain-epochs", "8", "--random-state", "0"]) == 0
+    gan = TextGAN.load(path)
+    assert gan.classes_.tolist() == ["ad", "story"]
+    capsys.readouterr()
+    assert main(["sample", str(path), "-n", "5", "--label", "ad", "--seed", "0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == gan.sample(5, y="ad", random_state=0)
+    assert main(["sample", str(path), "--label", "poem"]) == 2
+    assert "unknown label 'poem'" in _one_error_line(capsys.readouterr().err)
+
+
+def test_labels_must_match_the_texts_line_for_line(corpus, tmp_path, capsys):
+    labels = tmp_path / "labels.txt"
+    labels.write_text("a\nb\n")
+    argv = ["fit", str(corpus[0]), "--labels", str(labels), "-o", str(tmp_path / "m"), *TINY]
+    assert main(argv) == 2
+    assert "one label per text" in _one_error_line(capsys.readouterr().err)
+
+
+def test_label_on_a_model_without_labels(model, capsys):
+    assert main(["sample", str(model), "--label", "ad"]) == 2
+    assert "trained without labels" in _one_error_line(capsys.readouterr().err)

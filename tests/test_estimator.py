@@ -481,3 +481,18 @@ def test_diverged_model_scores_finitely(fitted):
         score = broken.score(HELD_OUT)
     assert np.isfinite(score) and score < -1e9
     assert any("diverged" in str(w.message) for w in caught)
+
+
+def test_sample_never_writes_more_than_max_length_tokens():
+    # Near-uniform sampling (a huge temperature) rarely draws the end token,
+    # so most samples run to the last step, which may only end them.
+    ids = TextTokenizer().fit_transform(CORPUS)
+    gan = TextGAN(embedding_dim=8, hidden_dim=8, pretrain_epochs=1, random_state=0).fit(ids)
+    sampled = gan.sample(50, temperature=1e4, random_state=0)
+    assert sampled.shape == (50, gan.max_length_ + 1)
+    has_end = sampled == 2
+    assert has_end.any(axis=1).all()  # every row ends, after at most max_length_ tokens
+    assert has_end[:, -1].sum() > 25  # most of them were cut at the limit
+    texts = gan.set_params(tokenizer=None).fit(CORPUS).sample(50, temperature=1e4, random_state=0)
+    tokenizer = gan.tokenizer_
+    assert max(len(tokenizer.tokenize(text)) for text in texts) <= gan.max_length_

@@ -49,15 +49,35 @@ def build_estimator(args: argparse.Namespace) -> TextGAN:
     return gan.set_params(**params)
 
 
+def read_training_data(texts_path: str, labels_path: str | None) -> tuple[list, list | None]:
+    """The non-empty texts and, with a labels file, the label on the same line of each."""
+    if labels_path is None:
+        texts, labels = load_text(texts_path), None
+    else:
+        lines = load_text(texts_path, skip_empty=False)
+        all_labels = load_text(labels_path, skip_empty=False)
+        if len(all_labels) != len(lines):
+            raise ValueError(
+                f"{labels_path} has {len(all_labels)} lines but {texts_path} has {len(lines)}: "
+                "give one label per text, on the same line."
+            )
+        kept = [(text, label) for text, label in zip(lines, all_labels, strict=True) if text]
+        if any(not label.strip() for _, label in kept):
+            raise ValueError(f"{labels_path} has an empty line where a text has a label.")
+        texts = [text for text, _ in kept]
+        labels = [label.strip() for _, label in kept]
+    if not texts:
+        raise ValueError(f"{texts_path} has no non-empty line: there is nothing to train on.")
+    return texts, labels
+
+
 def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     check_output(output)
     gan = build_estimator(args)
-    texts = load_text(args.texts)
-    if not texts:
-        raise ValueError(f"{args.texts} has no non-empty line: there is nothing to train on.")
+    texts, labels = read_training_data(args.texts, args.labels)
     started = time.perf_counter()
-    gan.fit(texts)
+    gan.fit(texts, labels)
     seconds = time.perf_counter() - started
     gan.save(output)
     print(
@@ -86,6 +106,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     fit.add_argument("texts", metavar="TEXTS", help="text file, one text per line")
     fit.add_argument(
         "-o", "--output", metavar="MODEL", required=True, help="file to write the model to"
+    )
+    fit.add_argument(
+        "--labels",
+        metavar="LABELS",
+        help=(
+            "a file with the style label of each text on the same line: trains a "
+            "class-conditional model ('sample --label' then chooses the style)"
+        ),
     )
     fit.add_argument(
         "--start-from",

@@ -23,9 +23,25 @@ def load_fitted(path: str, device: str | None) -> TextGAN:
     return gan
 
 
+def _as_class(gan: TextGAN, label: str):
+    """The class of ``gan`` written ``label`` on the command line (classes may be numbers)."""
+    classes = getattr(gan, "classes_", None)
+    if classes is None:
+        raise ValueError("this model was trained without labels, so --label cannot choose a style.")
+    for known in classes.tolist():
+        if str(known) == label:
+            return known
+    raise ValueError(
+        f"unknown label {label!r}; this model knows {', '.join(map(str, classes.tolist()))}."
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     gan = load_fitted(args.model, args.device)
-    samples = gan.sample(args.n_samples, temperature=args.temperature, random_state=args.seed)
+    label = None if args.label is None else _as_class(gan, args.label)
+    samples = gan.sample(
+        args.n_samples, temperature=args.temperature, random_state=args.seed, y=label
+    )
     if isinstance(samples, np.ndarray):
         # A model fitted on token ids writes ids: one row a line, without the padding.
         samples = [" ".join(str(token) for token in row if token != PAD_ID) for row in samples]
@@ -52,6 +68,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     sample.add_argument(
         "--seed", type=int, default=None, help="the same seed gives the same texts (default: none)"
+    )
+    sample.add_argument(
+        "--label",
+        default=None,
+        help="the style to write, for a model trained with 'fit --labels' (default: mixed)",
     )
     sample.add_argument(
         "--device",
