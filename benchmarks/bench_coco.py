@@ -99,7 +99,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from _common import default_data_home, save
+from _common import default_data_home, recorded_options, save
 from _sweep import (
     TEMPERATURES,
     Budget,
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> Path:
             {
                 "protocol": __doc__,
                 "settings": {
-                    **vars(args),
+                    **recorded_options(args),
                     "temperatures": TEMPERATURES,
                     "orders": ORDERS,
                     "max_length": MAX_LENGTH,

@@ -46,7 +46,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import default_data_home, model_ids_to_oracle_ids, oracle_ids_to_model_ids, save
+from _common import (
+    default_data_home,
+    model_ids_to_oracle_ids,
+    oracle_ids_to_model_ids,
+    recorded_options,
+    save,
+)
 from _sweep import (
     TEMPERATURES,
     Budget,
@@ -186,7 +192,11 @@ def main(argv: list[str] | None = None) -> Path:
             "oracle_quick" if args.quick else "oracle",
             {
                 "protocol": __doc__,
-                "settings": {**vars(args), "temperatures": TEMPERATURES, "algorithms": SETTINGS},
+                "settings": {
+                    **recorded_options(args),
+                    "temperatures": TEMPERATURES,
+                    "algorithms": SETTINGS,
+                },
                 "complete": complete,
                 "wall_seconds": time.perf_counter() - started,
                 "summary": summary(records),

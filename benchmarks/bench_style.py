@@ -34,7 +34,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _common import default_data_home, save
+from _common import default_data_home, recorded_options, save
 
 from sklearn_textgan import TextGAN, TextTokenizer
 from sklearn_textgan.datasets import load_emnlp_news, load_image_coco
@@ -221,7 +221,10 @@ def main(argv: list[str] | None = None) -> Path:
         "style_quick" if args.quick else "style",
         {
             "protocol": __doc__,
-            "settings": {**vars(args), "algorithms": {a: SETTINGS[a] for a in args.algorithms}},
+            "settings": {
+                **recorded_options(args),
+                "algorithms": {a: SETTINGS[a] for a in args.algorithms},
+            },
             "counts": {
                 "train": len(data["train"]),
                 "judge_train": len(data["judge"]),
