@@ -27,36 +27,6 @@ PUBLIC_MODULES = [
     "sklearn_textgan.training",
 ]
 
-# Public names whose docstring has no Examples section yet, in files being
-# written by others (sklearn_textgan/training/*); remove a name once it has one.
-AWAITING_EXAMPLES = {
-    "sklearn_textgan.training": {
-        "AdversarialAlgorithm",
-        "Algorithm",
-        "DenseReward",
-        "GANLoss",
-        "History",
-        "MaliGAN",
-        "MaximumLikelihood",
-        "RelGAN",
-        "SeqGAN",
-        "TrainingConfig",
-        "TrainingDivergedError",
-        "TrainingState",
-        "get_algorithm",
-        "get_loss",
-        "gradient_penalty",
-        "gumbel_generate",
-        "inverse_temperature",
-        "iter_batches",
-        "make_optimizer",
-        "mean_nll",
-        "register_algorithm",
-        "rollout_rewards",
-        "train_mle",
-    },
-}
-
 
 def _public_objects():
     for module_name in PUBLIC_MODULES:
@@ -64,10 +34,7 @@ def _public_objects():
         for name in module.__all__:
             value = getattr(module, name)
             if inspect.isclass(value) or inspect.isfunction(inspect.unwrap(value)):
-                marks = []
-                if name in AWAITING_EXAMPLES.get(module_name, ()):
-                    marks = [pytest.mark.xfail(reason="no Examples section yet", strict=False)]
-                yield pytest.param(value, id=f"{module_name}.{name}", marks=marks)
+                yield pytest.param(value, id=f"{module_name}.{name}")
 
 
 def _doctest_of(value) -> doctest.DocTest | None:

@@ -37,7 +37,42 @@ __all__ = ["AdversarialAlgorithm"]
 
 
 class AdversarialAlgorithm(Algorithm):
-    """Base class of the GAN strategies; subclasses implement :meth:`generator_step`."""
+    """Base class of the GAN strategies; subclasses implement :meth:`generator_step`.
+
+    Examples
+    --------
+    A strategy whose generator never learns still runs the whole schedule:
+    maximum-likelihood pretraining, discriminator pretraining, then the
+    adversarial epochs (one generator step and ``d_steps`` discriminator
+    steps each):
+
+    >>> class FrozenGenerator(AdversarialAlgorithm):
+    ...     def generator_step(self, state, progress):
+    ...         return {"generator_loss": 0.0}
+    >>> import torch
+    >>> from sklearn_textgan.models import CNNDiscriminator, LSTMGenerator
+    >>> from sklearn_textgan.training import AdversarialAlgorithm, TrainingConfig, TrainingState
+    >>> state = TrainingState(
+    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
+    ...     discriminator=CNNDiscriminator(
+    ...         vocab_size=10, embedding_dim=4, max_length=3, filter_sizes=(2,), num_filters=(2,)
+    ...     ),
+    ...     device=torch.device("cpu"),
+    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),  # tokens, end (2), padding (0)
+    ...     valid=None,
+    ...     shuffle_generator=torch.Generator().manual_seed(0),
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ... )
+    >>> config = TrainingConfig(
+    ...     batch_size=2, pretrain_epochs=1, discriminator_pretrain_epochs=1,
+    ...     adversarial_epochs=2, d_steps=1, n_rollouts=2,
+    ... )
+    >>> FrozenGenerator(config).fit(state)
+    >>> state.history["phase"]
+    ['mle', 'discriminator', 'adversarial', 'adversarial']
+    >>> state.history["generator_loss"]
+    [None, None, 0.0, 0.0]
+    """
 
     default_discriminator = "cnn"
     default_loss = "non_saturating"

@@ -20,7 +20,20 @@ __all__ = ["Algorithm", "TrainingConfig", "TrainingState", "begin_ids", "iter_ba
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    """Hyper-parameters of training, copied from the estimator's parameters."""
+    """Hyper-parameters of training, copied from the estimator's parameters.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from sklearn_textgan.training import TrainingConfig
+    >>> config = TrainingConfig(batch_size=2, pretrain_epochs=3)
+    >>> config.batch_size, config.pretrain_epochs, config.optimizer
+    (2, 3, 'adam')
+    >>> config.loss is None  # each GAN strategy then uses its own default loss
+    True
+    >>> replace(config, learning_rate=0.01).learning_rate  # frozen: copy to change
+    0.01
+    """
 
     batch_size: int = 64
     pretrain_epochs: int = 10
@@ -63,6 +76,25 @@ class TrainingState:
     class-conditional fit, on ``device``, row for row with ``train`` and
     ``valid``; None (the default) for an unconditional fit, which then takes
     exactly the unconditional code paths.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> from sklearn_textgan.training import TrainingState
+    >>> state = TrainingState(
+    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
+    ...     device=torch.device("cpu"),
+    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),  # tokens, end (2), padding (0)
+    ...     valid=None,
+    ...     shuffle_generator=torch.Generator().manual_seed(0),
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ...     log=print,
+    ... )
+    >>> state.conditional, len(state.history)
+    (False, 0)
+    >>> state.report_epoch({"phase": "mle", "epoch": 1, "train_loss": 2.5, "seconds": 0.1}, 5)
+    [mle] epoch   1/5  train_loss 2.5000  0.1s
     """
 
     generator: nn.Module
@@ -109,6 +141,34 @@ class Algorithm:
     The class attributes say what the estimator must build for it: the default
     architectures and loss when the user leaves them unset, and whether a
     discriminator is needed at all.
+
+    Examples
+    --------
+    A strategy only has to implement :meth:`fit`; this one records the size
+    of the training set and learns nothing:
+
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> from sklearn_textgan.training import Algorithm, TrainingConfig, TrainingState
+    >>> class CountOnly(Algorithm):
+    ...     default_generator = "transformer"
+    ...
+    ...     def fit(self, state):
+    ...         state.history.append({"phase": "count", "n_train": len(state.train)})
+    >>> state = TrainingState(
+    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
+    ...     device=torch.device("cpu"),
+    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),
+    ...     valid=None,
+    ...     shuffle_generator=torch.Generator().manual_seed(0),
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ... )
+    >>> strategy = CountOnly(TrainingConfig(batch_size=2))
+    >>> strategy.default_generator, strategy.default_discriminator  # no discriminator needed
+    ('transformer', None)
+    >>> strategy.fit(state)
+    >>> state.history["n_train"]
+    [2]
     """
 
     name: ClassVar[str] = ""
@@ -134,6 +194,19 @@ def iter_batches(
 
     The order depends only on the generator's state, so one process or several
     (each taking every k-th batch) see the same epoch.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.training import iter_batches
+    >>> [batch.tolist() for batch in iter_batches(5, 2, torch.Generator(), shuffle=False)]
+    [[0, 1], [2, 3], [4]]
+    >>> batches = list(iter_batches(5, 2, torch.Generator().manual_seed(0)))
+    >>> [len(batch) for batch in batches], sorted(torch.cat(batches).tolist())
+    ([2, 2, 1], [0, 1, 2, 3, 4])
+    >>> again = list(iter_batches(5, 2, torch.Generator().manual_seed(0)))
+    >>> all(torch.equal(a, b) for a, b in zip(batches, again))  # the seed decides the order
+    True
     """
     order = torch.randperm(n_examples, generator=generator) if shuffle else torch.arange(n_examples)
     for start in range(0, n_examples, batch_size):

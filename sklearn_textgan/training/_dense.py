@@ -41,6 +41,31 @@ class DenseReward(AdversarialAlgorithm):
     training class frequencies and the rewards stay realism-only (the class
     head judges whole texts, not prefixes); the class comes from the
     conditional generator, pretrained by maximum likelihood on each class.
+
+    Examples
+    --------
+    It needs a discriminator that judges every prefix, and no pretraining:
+
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMDiscriminator, LSTMGenerator
+    >>> from sklearn_textgan.training import DenseReward, TrainingConfig, TrainingState
+    >>> state = TrainingState(
+    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
+    ...     discriminator=LSTMDiscriminator(vocab_size=10, embedding_dim=4, hidden_dim=4),
+    ...     device=torch.device("cpu"),
+    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),  # tokens, end (2), padding (0)
+    ...     valid=None,
+    ...     shuffle_generator=torch.Generator().manual_seed(0),
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ... )
+    >>> DenseReward.check_components(state.generator, state.discriminator)  # per token: fine
+    >>> config = TrainingConfig(
+    ...     batch_size=2, pretrain_epochs=0, discriminator_pretrain_epochs=0,
+    ...     adversarial_epochs=2, d_steps=1,
+    ... )
+    >>> DenseReward(config).fit(state)
+    >>> state.history["phase"]
+    ['adversarial', 'adversarial']
     """
 
     default_discriminator = "lstm"

@@ -43,6 +43,25 @@ class TrainingDivergedError(RuntimeError):
         The training phase, e.g. ``"maximum-likelihood training"``.
     cause : str
         What was not finite at the last skipped step: ``"loss"`` or ``"gradient"``.
+
+    Examples
+    --------
+    A :class:`DivergenceGuard` raises it when the loss stays non-finite even
+    after restoring the last good weights and lowering the learning rate:
+
+    >>> import torch
+    >>> from sklearn_textgan.training import DivergenceGuard, TrainingDivergedError
+    >>> layer = torch.nn.Linear(2, 1)
+    >>> optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
+    >>> guard = DivergenceGuard("generator", "demo training", layer, optimizer, clip_norm=1.0)
+    >>> try:
+    ...     for _ in range(100):
+    ...         _ = guard.step(torch.tensor(float("nan"), requires_grad=True))
+    ... except TrainingDivergedError as error:
+    ...     print(error.module, "|", error.phase, "|", error.cause)
+    generator | demo training | loss
+    >>> issubclass(TrainingDivergedError, RuntimeError)
+    True
     """
 
     def __init__(self, message: str, *, module: str, phase: str, cause: str) -> None:

@@ -52,6 +52,25 @@ class History(list):
     ``history[:, "train_loss"]`` are that column as a list, ``None`` where an
     epoch has no such value (for example a validation loss when there is no
     validation set).
+
+    Examples
+    --------
+    >>> from sklearn_textgan.training import History
+    >>> history = History(
+    ...     [{"epoch": 1, "train_loss": 2.5}, {"epoch": 2, "train_loss": 1.25, "valid_nll": 1.5}]
+    ... )
+    >>> history["train_loss"]
+    [2.5, 1.25]
+    >>> history["valid_nll"]  # None where an epoch has no such value
+    [None, 1.5]
+    >>> history[1:, "epoch"]
+    [2]
+    >>> history.columns
+    ['epoch', 'train_loss', 'valid_nll']
+    >>> print(history)
+    epoch  train_loss  valid_nll
+        1      2.5000          -
+        2      1.2500     1.5000
     """
 
     def __getitem__(self, key: Any) -> Any:

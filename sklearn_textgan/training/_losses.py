@@ -46,6 +46,24 @@ class GANLoss:
     its outputs only mean something relative to each other (relativistic and
     Wasserstein critics), so an input is called real when it scores above the
     other side's mean.
+
+    Examples
+    --------
+    A hinge objective written out, and how it scores two batches of logits:
+
+    >>> import torch
+    >>> from sklearn_textgan.training import GANLoss
+    >>> hinge = GANLoss(
+    ...     discriminator=lambda real, fake: (
+    ...         torch.relu(1 - real).mean() + torch.relu(1 + fake).mean()
+    ...     ),
+    ...     generator=lambda real, fake: -fake.mean(),
+    ... )
+    >>> real, fake = torch.tensor([[2.0], [0.5]]), torch.tensor([[-1.5], [0.5]])
+    >>> float(hinge.discriminator(real, fake)), float(hinge.generator(real, fake))
+    (1.0, 0.5)
+    >>> hinge.accuracy(real, fake)  # real above the threshold 0, generated at or below it
+    (1.0, 0.5)
     """
 
     discriminator: LossFunction
@@ -122,7 +140,25 @@ LOSSES: dict[str, GANLoss] = {
 
 
 def get_loss(name: str) -> GANLoss:
-    """Return the loss registered under ``name``."""
+    """Return the loss registered under ``name``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.training import get_loss
+    >>> rsgan = get_loss("rsgan")
+    >>> real, fake = torch.tensor([[2.0], [1.0]]), torch.tensor([[0.0], [1.0]])
+    >>> round(float(rsgan.discriminator(real, fake)), 4)  # mean softplus(fake - real)
+    0.41
+    >>> round(float(rsgan.generator(real, fake)), 4)  # mean softplus(real - fake)
+    1.41
+    >>> rsgan.threshold is None  # relativistic: only differences of logits mean something
+    True
+    >>> get_loss("gan")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: Unknown loss 'gan'; valid losses are 'hinge', 'lsgan', 'minimax', ...
+    """
     try:
         return LOSSES[name]
     except KeyError:
@@ -160,6 +196,26 @@ def gradient_penalty(
     -----
     The losses average all K logits, so the critic they train is the mean of
     the K logits; that mean is the function whose gradient is penalised.
+
+    Examples
+    --------
+    A linear critic has the same gradient everywhere, here of norm
+    ``sqrt(12 * 0.5 ** 2)``, so the penalty is ``10 * (sqrt(3) - 1) ** 2``:
+
+    >>> import torch
+    >>> from torch.nn import functional as F
+    >>> from sklearn_textgan.training import gradient_penalty
+    >>> critic = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 4, 1))
+    >>> with torch.no_grad():
+    ...     _ = critic[1].weight.fill_(0.5)
+    >>> real = F.one_hot(torch.tensor([[1, 2, 0], [3, 2, 0]]), 4).float()  # (batch, time, vocab)
+    >>> fake = torch.full((2, 3, 4), 0.25)  # relaxed generated text
+    >>> penalty = gradient_penalty(critic, real, fake, torch.Generator().manual_seed(0))
+    >>> round(penalty.item(), 4), round(10 * (3**0.5 - 1) ** 2, 4)
+    (5.359, 5.359)
+    >>> penalty.backward()  # it trains the critic's weights toward a unit gradient
+    >>> critic[1].weight.grad.shape
+    torch.Size([1, 12])
     """
     if real_onehot.shape != fake_onehot.shape or real_onehot.dim() != 3:
         raise ValueError(

@@ -31,6 +31,23 @@ def mean_nll(
 
     With class ``labels`` (a conditional generator), the likelihood of each
     text given its class.
+
+    Examples
+    --------
+    A generator whose output layer is zero predicts every one of the 10 ids
+    with probability 1/10, so its NLL is ``log(10)`` per token (the 5 tokens
+    here: end tokens included, padding not):
+
+    >>> import math
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> from sklearn_textgan.training import TrainingConfig, mean_nll
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4)
+    >>> with torch.no_grad():
+    ...     _ = generator.output.weight.zero_(), generator.output.bias.zero_()
+    >>> targets = torch.tensor([[5, 6, 2, 0], [7, 2, 0, 0]])  # tokens, end (2), padding (0)
+    >>> round(mean_nll(generator, targets, TrainingConfig()), 4), round(math.log(10), 4)
+    (2.3026, 2.3026)
     """
     was_training = generator.training
     generator.eval()
@@ -60,6 +77,31 @@ def train_mle(
     (also when training is interrupted or diverges). Steps with a non-finite
     loss or gradient are skipped (see :class:`DivergenceGuard`). A resumed fit
     (``state.resume`` written in this phase) continues after the epoch reached.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator, init_parameters
+    >>> from sklearn_textgan.training import TrainingConfig, TrainingState, mean_nll, train_mle
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4)
+    >>> init_parameters(generator, torch.Generator().manual_seed(0))
+    >>> state = TrainingState(
+    ...     generator=generator,
+    ...     device=torch.device("cpu"),
+    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2], [5, 6, 7, 2]]),
+    ...     valid=torch.tensor([[5, 6, 2, 0]]),
+    ...     shuffle_generator=torch.Generator().manual_seed(0),
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ... )
+    >>> config = TrainingConfig(batch_size=2, learning_rate=0.05)
+    >>> before = mean_nll(generator, state.train, config)
+    >>> train_mle(state, config, epochs=5)
+    >>> mean_nll(generator, state.train, config) < before
+    True
+    >>> state.history["epoch"], state.history[-1]["phase"]
+    ([1, 2, 3, 4, 5], 'mle')
+    >>> all(nll is not None for nll in state.history["valid_nll"])  # a validation set given
+    True
     """
     generator = state.generator
     optimizer = make_optimizer(config.optimizer, generator.parameters(), config.learning_rate)
@@ -153,7 +195,29 @@ def train_mle(
 
 @register_algorithm("mle")
 class MaximumLikelihood(Algorithm):
-    """Maximum-likelihood (teacher-forced) training: the baseline every GAN is judged against."""
+    """Maximum-likelihood (teacher-forced) training: the baseline every GAN is judged against.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> from sklearn_textgan.training import (
+    ...     MaximumLikelihood, TrainingConfig, TrainingState, get_algorithm,
+    ... )
+    >>> get_algorithm("mle") is MaximumLikelihood
+    True
+    >>> state = TrainingState(
+    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
+    ...     device=torch.device("cpu"),
+    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),
+    ...     valid=None,
+    ...     shuffle_generator=torch.Generator().manual_seed(0),
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ... )
+    >>> MaximumLikelihood(TrainingConfig(batch_size=2, pretrain_epochs=2)).fit(state)
+    >>> state.history["phase"], state.history["epoch"]
+    (['mle', 'mle'], [1, 2])
+    """
 
     def fit(self, state: TrainingState) -> None:
         train_mle(state, self.config, self.config.pretrain_epochs)

@@ -17,7 +17,25 @@ ALGORITHMS: dict[str, type[Algorithm]] = {}
 
 
 def register_algorithm(name: str):
-    """Class decorator that registers a training strategy under ``name``."""
+    """Class decorator that registers a training strategy under ``name``.
+
+    Examples
+    --------
+    >>> from sklearn_textgan.training import (
+    ...     ALGORITHMS, Algorithm, get_algorithm, register_algorithm,
+    ... )
+    >>> @register_algorithm("untrained")
+    ... class Untrained(Algorithm):  # keeps the generator as initialised
+    ...     def fit(self, state):
+    ...         pass
+    >>> get_algorithm("untrained") is Untrained, Untrained.name
+    (True, 'untrained')
+    >>> register_algorithm("untrained")(Untrained)
+    Traceback (most recent call last):
+        ...
+    ValueError: An algorithm named 'untrained' is already registered.
+    >>> del ALGORITHMS["untrained"]  # leave the registry as it was
+    """
 
     def decorator(cls: type[Algorithm]) -> type[Algorithm]:
         if name in ALGORITHMS:
@@ -30,7 +48,19 @@ def register_algorithm(name: str):
 
 
 def get_algorithm(name: str) -> type[Algorithm]:
-    """Return the strategy class registered under ``name``."""
+    """Return the strategy class registered under ``name``.
+
+    Examples
+    --------
+    >>> from sklearn_textgan.training import TrainingConfig, get_algorithm
+    >>> strategy = get_algorithm("seqgan")(TrainingConfig())
+    >>> type(strategy).__name__, strategy.default_discriminator
+    ('SeqGAN', 'cnn')
+    >>> get_algorithm("gan")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: Unknown algorithm 'gan'; valid algorithms are 'dense', 'maligan', 'mle', ...
+    """
     try:
         return ALGORITHMS[name]
     except KeyError:

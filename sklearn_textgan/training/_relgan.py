@@ -38,6 +38,30 @@ def gumbel_generate(
     the inverse temperature ``beta`` grows. After the end token the rows are
     the one-hot padding token. ``bos_id`` may hold one begin id per row (a
     class-conditional generator).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> from sklearn_textgan.training import gumbel_generate
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4)
+    >>> def relaxed(beta):
+    ...     return gumbel_generate(
+    ...         generator, 3, 5, beta=beta, bos_id=1, eos_id=2, pad_id=0,
+    ...         random_generator=torch.Generator().manual_seed(0), device=torch.device("cpu"),
+    ...     )
+    >>> soft = relaxed(beta=1.0)
+    >>> soft.shape  # (n, width, vocab)
+    torch.Size([3, 5, 10])
+    >>> torch.allclose(soft.sum(dim=2), torch.ones(3, 5))  # a distribution at every step
+    True
+    >>> soft.requires_grad  # the discriminator's gradient reaches the generator
+    True
+    >>> sharp = relaxed(beta=100.0)  # same noise, same tokens, closer to one-hot
+    >>> torch.equal(sharp.argmax(dim=2), soft.argmax(dim=2))
+    True
+    >>> bool((sharp.amax(dim=2) >= soft.amax(dim=2)).all())
+    True
     """
     state = generator.initial_state(n, device)
     tokens = begin_tokens(bos_id, n, device)
@@ -83,6 +107,35 @@ class RelGAN(AdversarialAlgorithm):
     the real batch they are paired with, and the generator loss adds the
     cross-entropy of the discriminator's class head on them for those
     classes, which the relaxation makes differentiable.
+
+    Examples
+    --------
+    The inverse temperature of each adversarial epoch is in the history: with
+    the ``"exp"`` schedule it reaches ``gumbel_temperature`` at the last one.
+
+    >>> import torch
+    >>> from sklearn_textgan.models import CNNDiscriminator, LSTMGenerator
+    >>> from sklearn_textgan.training import RelGAN, TrainingConfig, TrainingState
+    >>> state = TrainingState(
+    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
+    ...     discriminator=CNNDiscriminator(
+    ...         vocab_size=10, embedding_dim=4, max_length=3, filter_sizes=(2,), num_filters=(2,)
+    ...     ),
+    ...     device=torch.device("cpu"),
+    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),  # tokens, end (2), padding (0)
+    ...     valid=None,
+    ...     shuffle_generator=torch.Generator().manual_seed(0),
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ... )
+    >>> config = TrainingConfig(
+    ...     batch_size=2, pretrain_epochs=1, discriminator_pretrain_epochs=0,
+    ...     adversarial_epochs=2, d_steps=1, gumbel_temperature=100.0,
+    ... )
+    >>> RelGAN(config).fit(state)
+    >>> state.history["phase"]
+    ['mle', 'adversarial', 'adversarial']
+    >>> [round(beta, 2) for beta in state.history[1:, "temperature"]]
+    [10.0, 100.0]
     """
 
     default_generator = "rmc"

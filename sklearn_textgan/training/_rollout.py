@@ -62,7 +62,30 @@ def rollout_rewards(
     random_generator: torch.Generator | None,
     class_labels: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Rewards of shape (B, T) for ``samples`` (B, T); 0 after a sequence has ended."""
+    """Rewards of shape (B, T) for ``samples`` (B, T); 0 after a sequence has ended.
+
+    Examples
+    --------
+    With a stand-in discriminator that finds every text real with
+    probability 0.5, every token earns 0.5, whatever the completions; padding
+    after the end token (2) earns nothing:
+
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> from sklearn_textgan.training import rollout_rewards
+    >>> class Unsure(torch.nn.Module):
+    ...     def forward(self, sequences):
+    ...         return torch.zeros(len(sequences), 1)  # logit 0: P(real) = 0.5
+    >>> policy = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4)
+    >>> samples = torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]])
+    >>> rewards = rollout_rewards(
+    ...     policy, Unsure(), samples, n_rollouts=3, bos_id=1, eos_id=2, pad_id=0,
+    ...     random_generator=torch.Generator().manual_seed(0),
+    ... )
+    >>> rewards
+    tensor([[0.5000, 0.5000, 0.5000, 0.0000],
+            [0.5000, 0.5000, 0.5000, 0.5000]])
+    """
     rollout_policy.eval()
     discriminator.eval()
     batch, width = samples.shape

@@ -16,7 +16,18 @@ TEMPERATURE_SCHEDULES: dict[str, Callable[[float, float], float]] = {
 
 
 def inverse_temperature(progress: float, maximum: float, schedule: str) -> float:
-    """Inverse temperature at ``progress`` in [0, 1] under ``schedule``."""
+    """Inverse temperature at ``progress`` in [0, 1] under ``schedule``.
+
+    Examples
+    --------
+    >>> from sklearn_textgan.training import inverse_temperature
+    >>> [round(inverse_temperature(p, 100.0, "exp"), 2) for p in (0.0, 0.5, 1.0)]
+    [1.0, 10.0, 100.0]
+    >>> [inverse_temperature(p, 100.0, "linear") for p in (0.0, 0.5, 1.0)]
+    [1.0, 50.5, 100.0]
+    >>> inverse_temperature(1.5, 100.0, "linear")  # progress is clipped to [0, 1]
+    100.0
+    """
     try:
         rule = TEMPERATURE_SCHEDULES[schedule]
     except KeyError:
