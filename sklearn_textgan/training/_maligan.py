@@ -28,29 +28,13 @@ class MaliGAN(AdversarialAlgorithm):
 
     Examples
     --------
-    >>> import torch
-    >>> from sklearn_textgan.models import CNNDiscriminator, LSTMGenerator
-    >>> from sklearn_textgan.training import MaliGAN, TrainingConfig, TrainingState
-    >>> state = TrainingState(
-    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
-    ...     discriminator=CNNDiscriminator(
-    ...         vocab_size=10, embedding_dim=4, max_length=3, filter_sizes=(2,), num_filters=(2,)
-    ...     ),
-    ...     device=torch.device("cpu"),
-    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),  # tokens, end (2), padding (0)
-    ...     valid=None,
-    ...     shuffle_generator=torch.Generator().manual_seed(0),
-    ...     random_generator=torch.Generator().manual_seed(0),
-    ... )
-    >>> config = TrainingConfig(
-    ...     batch_size=2, pretrain_epochs=1, discriminator_pretrain_epochs=1,
-    ...     adversarial_epochs=2, d_steps=1, n_rollouts=2,
-    ... )
-    >>> MaliGAN(config).fit(state)
-    >>> state.history["phase"]
-    ['mle', 'discriminator', 'adversarial', 'adversarial']
-    >>> all(0.0 <= accuracy <= 1.0 for accuracy in state.history[2:, "d_real_accuracy"])
+    Used through ``TextGAN(algorithm="maligan")``:
+
+    >>> from sklearn_textgan.training import MaliGAN, get_algorithm
+    >>> get_algorithm("maligan") is MaliGAN
     True
+    >>> MaliGAN.default_generator, MaliGAN.default_discriminator
+    ('lstm', 'cnn')
     """
 
     def generator_step(self, state: TrainingState, progress: float) -> dict:

@@ -110,32 +110,15 @@ class RelGAN(AdversarialAlgorithm):
 
     Examples
     --------
-    The inverse temperature of each adversarial epoch is in the history: with
-    the ``"exp"`` schedule it reaches ``gumbel_temperature`` at the last one.
+    Used through ``TextGAN(algorithm="relgan")``, with its paper's defaults.
+    The inverse temperature rises with the share of adversarial epochs done:
 
-    >>> import torch
-    >>> from sklearn_textgan.models import CNNDiscriminator, LSTMGenerator
-    >>> from sklearn_textgan.training import RelGAN, TrainingConfig, TrainingState
-    >>> state = TrainingState(
-    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
-    ...     discriminator=CNNDiscriminator(
-    ...         vocab_size=10, embedding_dim=4, max_length=3, filter_sizes=(2,), num_filters=(2,)
-    ...     ),
-    ...     device=torch.device("cpu"),
-    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),  # tokens, end (2), padding (0)
-    ...     valid=None,
-    ...     shuffle_generator=torch.Generator().manual_seed(0),
-    ...     random_generator=torch.Generator().manual_seed(0),
-    ... )
-    >>> config = TrainingConfig(
-    ...     batch_size=2, pretrain_epochs=1, discriminator_pretrain_epochs=0,
-    ...     adversarial_epochs=2, d_steps=1, gumbel_temperature=100.0,
-    ... )
-    >>> RelGAN(config).fit(state)
-    >>> state.history["phase"]
-    ['mle', 'adversarial', 'adversarial']
-    >>> [round(beta, 2) for beta in state.history[1:, "temperature"]]
-    [10.0, 100.0]
+    >>> from sklearn_textgan.training import RelGAN, TrainingConfig
+    >>> RelGAN.default_generator, RelGAN.default_discriminator, RelGAN.default_loss
+    ('rmc', 'cnn', 'rsgan')
+    >>> relgan = RelGAN(TrainingConfig(gumbel_temperature=100.0, temperature_schedule="exp"))
+    >>> [round(relgan.beta(progress), 2) for progress in (0.0, 0.5, 1.0)]
+    [1.0, 10.0, 100.0]
     """
 
     default_generator = "rmc"

@@ -33,29 +33,14 @@ class SeqGAN(AdversarialAlgorithm):
 
     Examples
     --------
-    >>> import torch
-    >>> from sklearn_textgan.models import CNNDiscriminator, LSTMGenerator
-    >>> from sklearn_textgan.training import SeqGAN, TrainingConfig, TrainingState
-    >>> state = TrainingState(
-    ...     generator=LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=4),
-    ...     discriminator=CNNDiscriminator(
-    ...         vocab_size=10, embedding_dim=4, max_length=3, filter_sizes=(2,), num_filters=(2,)
-    ...     ),
-    ...     device=torch.device("cpu"),
-    ...     train=torch.tensor([[5, 6, 2, 0], [7, 8, 9, 2]]),  # tokens, end (2), padding (0)
-    ...     valid=None,
-    ...     shuffle_generator=torch.Generator().manual_seed(0),
-    ...     random_generator=torch.Generator().manual_seed(0),
-    ... )
-    >>> config = TrainingConfig(
-    ...     batch_size=2, pretrain_epochs=1, discriminator_pretrain_epochs=1,
-    ...     adversarial_epochs=2, d_steps=1, n_rollouts=2,
-    ... )
-    >>> SeqGAN(config).fit(state)
-    >>> state.history["phase"]
-    ['mle', 'discriminator', 'adversarial', 'adversarial']
-    >>> SeqGAN.name, SeqGAN.default_loss
-    ('seqgan', 'non_saturating')
+    Used through ``TextGAN(algorithm="seqgan")``; the registry maps the name
+    to this strategy, whose defaults fill the parameters left unset:
+
+    >>> from sklearn_textgan.training import SeqGAN, get_algorithm
+    >>> get_algorithm("seqgan") is SeqGAN
+    True
+    >>> SeqGAN.default_generator, SeqGAN.default_discriminator, SeqGAN.default_loss
+    ('lstm', 'cnn', 'non_saturating')
     """
 
     def start_adversarial(self, state: TrainingState) -> None:
