@@ -3,6 +3,9 @@
 #
 #     bash benchmarks/run_cuda.sh LOG_DIR [ORACLE_ARGS...]
 #
+# With COCO_SECONDS set, the Image COCO sweep runs last, with the options in
+# COCO_ARGS (for example COCO_ARGS="--jobs 15 --run-seconds 400").
+#
 # Runs from the repository root without installing the package (PYTHONPATH);
 # the benchmark data comes from SKLEARN_TEXTGAN_DATA. Logs and result files
 # are copied into LOG_DIR. Each stage has its own time limit so that a slow
@@ -26,4 +29,12 @@ OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
     timeout "${ORACLE_SECONDS:-300}" python3 bench_oracle.py --device cuda "$@" \
     2>&1 | tee "$log_dir/oracle.log" | grep -v "^epoch"
 cp results/oracle.json "$log_dir/" 2>/dev/null
+
+if [ -n "${COCO_SECONDS:-}" ]; then
+    # shellcheck disable=SC2086  # COCO_ARGS is a list of options
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+        timeout "$COCO_SECONDS" python3 bench_coco.py --device cuda ${COCO_ARGS:-} \
+        2>&1 | tee "$log_dir/coco.log" | grep -v "^epoch"
+    cp results/coco.json "$log_dir/" 2>/dev/null
+fi
 exit 0
