@@ -289,7 +289,36 @@ class CNNDiscriminator(nn.Module):
         return head(self._features(x)).view(x.shape[0], -1, self.num_classes).mean(dim=1)
 
 
-class LSTMDiscriminator(nn.Module):
+class _PrefixDiscriminator(nn.Module):
+    """A discriminator that judges every prefix from per-position hidden states.
+
+    Subclasses define ``_hidden(x)``, the (batch, time, width) states of a
+    causal network (each depends only on the tokens up to its position), and
+    the layers ``output`` (width -> 1) and ``class_output`` (width ->
+    num_classes, or None).
+    """
+
+    per_token = True
+    num_outputs = 1
+
+    def _hidden(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def token_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (batch, time) that the prefix ending at each position is real."""
+        return self.output(self._hidden(x)).squeeze(2)
+
+    def class_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Class logits (batch, num_classes) of ``x``, read at the last position."""
+        head = _require_class_head(self)
+        return head(self._hidden(x)[:, -1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Realism logits (batch, 1) of ``x``."""
+        return self.token_logits(x)[:, -1:]
+
+
+class LSTMDiscriminator(_PrefixDiscriminator):
     """Recurrent discriminator that scores every prefix of a sequence.
 
     Parameters
@@ -324,9 +353,6 @@ class LSTMDiscriminator(nn.Module):
     torch.Size([2, 1])
     """
 
-    per_token = True
-    num_outputs = 1
-
     def __init__(
         self,
         vocab_size: int,
@@ -348,19 +374,6 @@ class LSTMDiscriminator(nn.Module):
     def _hidden(self, x: torch.Tensor) -> torch.Tensor:
         hidden, _ = self.lstm(self.dropout(self.embedding.single(x)))
         return hidden
-
-    def token_logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits (batch, time) that the prefix ending at each position is real."""
-        return self.output(self._hidden(x)).squeeze(2)
-
-    def class_logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Class logits (batch, num_classes) of ``x``, read at the last position."""
-        head = _require_class_head(self)
-        return head(self._hidden(x)[:, -1])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Realism logits (batch, 1) of ``x``."""
-        return self.token_logits(x)[:, -1:]
 
 
 class _CausalSelfAttention(nn.Module):
@@ -402,7 +415,7 @@ class _TransformerBlock(nn.Module):
         return x + self.dropout(self.feed_forward(self.feed_forward_norm(x)))
 
 
-class TransformerDiscriminator(nn.Module):
+class TransformerDiscriminator(_PrefixDiscriminator):
     """Causal transformer discriminator that scores every prefix of a sequence.
 
     Parameters
@@ -444,9 +457,6 @@ class TransformerDiscriminator(nn.Module):
     torch.Size([2, 1])
     """
 
-    per_token = True
-    num_outputs = 1
-
     def __init__(
         self,
         vocab_size: int,
@@ -483,16 +493,3 @@ class TransformerDiscriminator(nn.Module):
         for block in self.blocks:
             hidden = block(hidden)
         return self.final_norm(hidden)
-
-    def token_logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits (batch, time) that the prefix ending at each position is real."""
-        return self.output(self._hidden(x)).squeeze(2)
-
-    def class_logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Class logits (batch, num_classes) of ``x``, read at the last position."""
-        head = _require_class_head(self)
-        return head(self._hidden(x)[:, -1])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Realism logits (batch, 1) of ``x``."""
-        return self.token_logits(x)[:, -1:]
