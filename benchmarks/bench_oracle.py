@@ -45,7 +45,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 from _common import (
     default_data_home,
     model_ids_to_oracle_ids,
@@ -65,9 +64,8 @@ from _sweep import (
 from _sweep import verdict as sweep_verdict
 
 from sklearn_textgan import TextGAN
-from sklearn_textgan._tokenizer import BOS_ID
 from sklearn_textgan.datasets import load_seqgan_data, load_seqgan_oracle
-from sklearn_textgan.models import shift_right
+from sklearn_textgan.metrics import nll_test
 
 LENGTH = 20
 SETTINGS = algorithm_settings(relgan_epochs=1000)
@@ -87,17 +85,13 @@ def make_budget(args: argparse.Namespace) -> Budget:
     return budget
 
 
-@torch.no_grad()
-def nll_test_at(gan: TextGAN, ids: np.ndarray, temperature: float) -> float:
-    """Mean NLL per oracle token of ``ids`` under the model sampled at ``temperature``."""
-    generator = gan.generator_.eval()
-    targets = torch.as_tensor(ids, device=gan.device_)
-    total = 0.0
-    for chunk in targets.split(250):
-        logits = generator(shift_right(chunk, BOS_ID)).float() / temperature
-        picked = torch.log_softmax(logits, dim=-1).gather(-1, chunk.unsqueeze(-1))
-        total -= float(picked.sum())  # no padding: every row is 20 tokens and an end token
-    return total / (len(ids) * LENGTH)
+def nll_test_per_oracle_token(gan: TextGAN, ids: np.ndarray, temperature: float) -> float:
+    """NLL per oracle token of ``ids`` under the model sampled at ``temperature``.
+
+    ``metrics.nll_test`` counts the end token among the tokens; the oracle
+    protocol divides by the 20 oracle tokens of each sequence only.
+    """
+    return nll_test(gan, ids, temperature=temperature) * (LENGTH + 1) / LENGTH
 
 
 def curve(gan: TextGAN, oracle, test_ids: np.ndarray, budget: Budget, seed: int) -> list[dict]:
@@ -108,7 +102,7 @@ def curve(gan: TextGAN, oracle, test_ids: np.ndarray, budget: Budget, seed: int)
             {
                 "temperature": temperature,
                 "nll_oracle": float(oracle.nll(model_ids_to_oracle_ids(samples, LENGTH))),
-                "nll_test": nll_test_at(gan, test_ids, temperature),
+                "nll_test": nll_test_per_oracle_token(gan, test_ids, temperature),
             }
         )
     return points
