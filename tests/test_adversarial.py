@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from sklearn_textgan import TextGAN
-from sklearn_textgan.models import GENERATORS, LSTMGenerator, init_parameters
+from sklearn_textgan.models import GENERATORS, CNNDiscriminator, LSTMGenerator, init_parameters
 from sklearn_textgan.training import (
     History,
     SeqGAN,
@@ -201,12 +201,46 @@ def test_rollout_rewards_are_batched_and_shaped():
     assert rewards.shape == (5, 6)
     # One batch of all rollouts of all sequences per step: never a loop over rollouts or rows.
     assert set(calls) == {3 * 5}
-    assert len(calls) == 6 * 5  # for each of the 5 prefix lengths, one pass over 6 positions
+    # Each prefix is read once (one more token per prefix length), then completed:
+    # 5 prefix steps and 5 + 4 + 3 + 2 + 1 completion steps.
+    assert len(calls) == 5 + 15
     # Row 0 ended at position 2: no reward after its end token.
     assert torch.all(rewards[0, 3:] == 0)
     # Rows 1-4 contain token 5 at position 1: every prefix from there on is surely real.
     assert torch.allclose(rewards[1:, 1:], torch.full((4, 5), torch.sigmoid(torch.tensor(10.0))))
     assert torch.allclose(rewards[1:, -1], torch.sigmoid(torch.tensor(10.0)))
+
+
+def test_rollout_rewards_use_the_shared_prefix_discriminator_exactly():
+    class Plain(nn.Module):
+        """The same discriminator without completion_logits."""
+
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            return self.inner(x)
+
+    state, _ = seqgan_state(width=6, batch=4)
+    discriminator = CNNDiscriminator(
+        vocab_size=8, embedding_dim=8, max_length=5, num_filters=(4,) * 4
+    ).eval()
+    samples = torch.randint(3, 8, (4, 6), generator=torch.Generator().manual_seed(1))
+
+    def rewards(judge):
+        return rollout_rewards(
+            state.generator,
+            judge,
+            samples,
+            n_rollouts=3,
+            bos_id=1,
+            eos_id=2,
+            pad_id=0,
+            random_generator=torch.Generator().manual_seed(0),
+        )
+
+    torch.testing.assert_close(rewards(discriminator), rewards(Plain(discriminator)))
 
 
 def test_rollout_rewards_of_a_constant_discriminator_are_constant():

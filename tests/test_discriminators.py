@@ -171,3 +171,23 @@ def test_cnn_window_products_equal_a_convolution():
         torch.testing.assert_close(a, b)
     with torch.no_grad():
         torch.testing.assert_close(_convolve_and_pool(sequences, conv), expected)
+
+
+@pytest.mark.parametrize("representations", [1, 2])
+def test_cnn_completion_logits_share_the_prefix_windows_exactly(representations):
+    torch.manual_seed(7)
+    discriminator = make("cnn", num_representations=representations).eval()
+    groups, rows = 3, 4
+    first = ids(batch=rows, seed=8)
+    for shared in [1, 2, 4, MAX_LENGTH]:
+        rest = ids(batch=groups * rows, seed=shared)
+        x = torch.cat([first[:, :shared].repeat(groups, 1), rest[:, shared:]], dim=1)
+        with torch.no_grad():
+            got = discriminator.completion_logits(x, shared=shared, groups=groups)
+            expected = discriminator(x)
+        torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_cnn_completion_logits_need_whole_groups():
+    with pytest.raises(ValueError, match="groups"):
+        make("cnn").completion_logits(ids(batch=5), shared=2, groups=2)

@@ -19,6 +19,7 @@ from sklearn_textgan.models import (
     summed_nll,
     token_log_likelihood,
 )
+from sklearn_textgan.models._sequences import _inverse_cdf, logits_buffer, next_token_logits
 
 
 def test_linear_cross_entropy_gradients_match_autograd_in_float64():
@@ -44,6 +45,21 @@ def test_linear_cross_entropy_matches_reference_in_float32():
     fused = linear_cross_entropy(hidden, weight, bias, targets)
     got = torch.autograd.grad(fused, (hidden, weight, bias))
     assert fused.item() == pytest.approx(reference.item(), rel=1e-5)
+    for a, b in zip(got, expected, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_linear_cross_entropy_with_an_unaligned_vocabulary_has_unpadded_gradients():
+    torch.manual_seed(6)
+    hidden = torch.randn(40, 5, requires_grad=True)
+    weight = torch.randn(21, 5, requires_grad=True)  # padded to 32 rows inside
+    bias = torch.randn(21, requires_grad=True)
+    targets = torch.randint(0, 21, (40,))
+    fused = linear_cross_entropy(hidden, weight, bias, targets)
+    reference = F.cross_entropy(F.linear(hidden, weight, bias), targets, reduction="sum")
+    got = torch.autograd.grad(fused, (hidden, weight, bias))
+    expected = torch.autograd.grad(reference, (hidden, weight, bias))
+    assert [g.shape for g in got] == [hidden.shape, weight.shape, bias.shape]
     for a, b in zip(got, expected, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
 
@@ -118,6 +134,58 @@ def test_sampling_follows_the_tempered_distribution(temperature):
     expected = torch.softmax(logits / temperature, dim=0).numpy()
     np.testing.assert_allclose(counts, expected, atol=0.012)
     assert counts[4] == 0.0  # essentially impossible tokens are never drawn
+
+
+@pytest.mark.parametrize("temperature", [0.7, 1.0])
+def test_two_level_sampling_finds_tokens_at_block_edges(temperature):
+    # 200 ids: three blocks of 64 and a short last block of 8. The likely
+    # tokens sit on both sides of every block edge and in the last block, so
+    # choosing the wrong block or an off-by-one offset would show at once.
+    logits = torch.full((200,), -30.0)
+    likely = [0, 63, 64, 127, 128, 191, 192, 199]
+    logits[likely] = torch.tensor([1.0, 0.5, 0.0, 1.5, -0.5, 0.2, 0.8, 1.2])
+    rng = torch.Generator().manual_seed(1)
+    ids = sample_sequences(
+        FixedDistribution(logits),
+        20000,
+        max_steps=1,
+        bos_id=0,
+        eos_id=999,
+        pad_id=998,
+        temperature=temperature,
+        random_generator=rng,
+        batch_size=5000,
+    )
+    counts = np.bincount(ids[:, 0].numpy(), minlength=200) / 20000
+    expected = torch.softmax(logits / temperature, dim=0).numpy()
+    np.testing.assert_allclose(counts, expected, atol=0.012)
+    assert counts.sum() == 1.0 and set(np.flatnonzero(counts)) == set(likely)
+
+
+def test_inverse_cdf_stays_in_range_at_the_ends_of_the_unit_interval():
+    weights = torch.rand(4, 130) + 0.1  # two blocks of 64 and a last block of 2
+    weights[1, 100:] = 0.0  # the row's last positive weight is at 99
+    u = torch.tensor([[0.0], [1.0 - 2**-24], [1.0 - 2**-24], [0.5]])
+    tokens = _inverse_cdf(weights, u)
+    assert tokens[0] == 0
+    assert tokens[1] == 99
+    assert tokens[2] == 129
+    cumulative = weights[3].cumsum(0)
+    assert tokens[3] == int(torch.searchsorted(cumulative, 0.5 * cumulative[-1], right=True))
+
+
+def test_decoding_buffer_is_aligned_and_gives_the_step_logits():
+    torch.manual_seed(5)
+    gen = LSTMGenerator(21, 4, 8).eval()  # 21 ids: an unaligned row width
+    buffer = logits_buffer(gen, 3, torch.device("cpu"))
+    assert buffer.shape == (3, 32)
+    tokens = torch.tensor([1, 5, 7])
+    state = gen.initial_state(3, torch.device("cpu"))
+    with torch.no_grad():  # decoding never trains
+        logits, _ = next_token_logits(gen, tokens, state, buffer)
+        expected, _ = gen.step(tokens, state)
+    assert logits.shape == (3, 21)
+    torch.testing.assert_close(logits, expected)
 
 
 def test_sampling_pads_after_the_end_token_and_is_seeded():

@@ -16,6 +16,31 @@ from torch.nn import functional as F
 
 __all__ = ["linear_cross_entropy", "linear_token_nll"]
 
+# Rows of a logits buffer are a multiple of this many elements (64 bytes of
+# float32): the CPU matrix products that write or read rows of an unaligned
+# width (the SeqGAN oracle's 5004 ids) run at half the speed of aligned ones.
+ROW_ALIGNMENT = 16
+
+
+def aligned_width(vocab: int) -> int:
+    """``vocab`` rounded up to a multiple of :data:`ROW_ALIGNMENT`."""
+    return -(-vocab // ROW_ALIGNMENT) * ROW_ALIGNMENT
+
+
+def pad_output_layer(
+    weight: torch.Tensor, bias: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The output layer with zero rows up to :func:`aligned_width`.
+
+    Its logits are those of ``weight`` and ``bias`` followed by exact zeros
+    (zero weights, zero bias), which products of gradients then ignore.
+    """
+    extra = aligned_width(weight.shape[0]) - weight.shape[0]
+    if extra == 0:
+        return weight, bias
+    return F.pad(weight, (0, 0, 0, extra)), None if bias is None else F.pad(bias, (0, extra))
+
+
 # Rows of logits handled at once: small enough that a chunk stays in cache
 # for a vocabulary of ~10k tokens, large enough that each matrix product is efficient.
 _CHUNK_ROWS = 256
@@ -26,35 +51,43 @@ def _chunk_nll_and_softmax(
     weight: torch.Tensor,
     bias: torch.Tensor | None,
     targets: torch.Tensor,
+    vocab: int,
+    buffer: torch.Tensor,
     normalise: bool = True,
-    buffer: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-row NLL and, in the same buffer, the softmax of one chunk of rows.
 
-    With ``normalise=False`` the buffer holds unnormalised probabilities. A
-    ``buffer`` of at least (rows, vocab) reused across chunks saves allocating
-    (and page-faulting) a fresh logits matrix for each one.
+    ``weight`` and ``bias`` are padded by :func:`pad_output_layer` to the
+    width of ``buffer``, at least (rows, aligned_width(vocab)) and reused
+    across chunks (which saves allocating and page-faulting a fresh logits
+    matrix for each). Returns the softmax at the padded width: the first
+    ``vocab`` columns hold the probabilities (unnormalised with
+    ``normalise=False``), the others zeros.
     """
-    if buffer is None or buffer.dtype != hidden.dtype:
-        logits = F.linear(hidden, weight, bias)
-    elif bias is None:
-        logits = torch.mm(hidden, weight.t(), out=buffer[: hidden.shape[0]])
+    full = buffer[: hidden.shape[0]]
+    if bias is None:
+        torch.mm(hidden, weight.t(), out=full)
     else:
-        logits = torch.addmm(bias, hidden, weight.t(), out=buffer[: hidden.shape[0]])
+        torch.addmm(bias, hidden, weight.t(), out=full)
     # Half-precision logits are summed in float32; float32 and float64 stay as they are.
-    logits = logits.to(torch.promote_types(logits.dtype, torch.float32))
+    full = full.to(torch.promote_types(full.dtype, torch.float32))
+    logits = full[:, :vocab]
     picked = logits.gather(1, targets[:, None]).squeeze(1)
     row_max = logits.amax(dim=1, keepdim=True)
     probs = logits.sub_(row_max).exp_()
     total = probs.sum(dim=1, keepdim=True)
     nll = total.log().squeeze(1) + row_max.squeeze(1) - picked
-    return nll, probs.div_(total) if normalise else probs
+    if normalise:
+        probs.div_(total)
+    return nll, full
 
 
 class _LinearCrossEntropy(torch.autograd.Function):
     @staticmethod
     def forward(ctx, hidden, weight, bias, targets):
         need_hidden, need_weight, need_bias = ctx.needs_input_grad[:3]
+        vocab = weight.shape[0]
+        weight, bias = pad_output_layer(weight, bias)
         grad_hidden = torch.empty_like(hidden) if need_hidden else None
         accumulate = torch.promote_types(hidden.dtype, torch.float32)
         grad_weight = torch.zeros_like(weight, dtype=accumulate) if need_weight else None
@@ -64,12 +97,13 @@ class _LinearCrossEntropy(torch.autograd.Function):
         for start in range(0, hidden.shape[0], _CHUNK_ROWS):
             rows = slice(start, start + _CHUNK_ROWS)
             nll, probs = _chunk_nll_and_softmax(
-                hidden[rows], weight, bias, targets[rows], buffer=buffer
+                hidden[rows], weight, bias, targets[rows], vocab, buffer
             )
             total += nll.sum()
             if not (need_hidden or need_weight or need_bias):
                 continue
-            # d(nll)/d(logits) = softmax - one_hot(target), computed in place.
+            # d(nll)/d(logits) = softmax - one_hot(target), computed in place;
+            # the padding columns hold zeros and add nothing below.
             grad_logits = probs.scatter_add_(
                 1, targets[rows, None], torch.full_like(nll[:, None], -1.0)
             ).to(hidden.dtype)
@@ -79,7 +113,11 @@ class _LinearCrossEntropy(torch.autograd.Function):
                 grad_weight.addmm_(grad_logits.t().to(accumulate), hidden[rows].to(accumulate))
             if need_bias:
                 grad_bias += grad_logits.sum(dim=0)
-        ctx.save_for_backward(grad_hidden, grad_weight, grad_bias)
+        ctx.save_for_backward(
+            grad_hidden,
+            None if grad_weight is None else grad_weight[:vocab],
+            None if grad_bias is None else grad_bias[:vocab],
+        )
         return total
 
     @staticmethod
@@ -146,10 +184,12 @@ def linear_token_nll(
     """
     dtype = torch.promote_types(hidden.dtype, torch.float32)
     out = torch.empty(hidden.shape[0], dtype=dtype, device=hidden.device)
+    vocab = weight.shape[0]
+    weight, bias = pad_output_layer(weight, bias)
     buffer = hidden.new_empty(min(_CHUNK_ROWS, hidden.shape[0]), weight.shape[0])
     for start in range(0, hidden.shape[0], _CHUNK_ROWS):
         rows = slice(start, start + _CHUNK_ROWS)
         out[rows], _ = _chunk_nll_and_softmax(
-            hidden[rows], weight, bias, targets[rows], normalise=False, buffer=buffer
+            hidden[rows], weight, bias, targets[rows], vocab, buffer, normalise=False
         )
     return out

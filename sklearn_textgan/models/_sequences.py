@@ -27,7 +27,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._output import linear_cross_entropy, linear_token_nll
+from ._output import aligned_width, linear_cross_entropy, linear_token_nll, pad_output_layer
 
 __all__ = [
     "BeginIds",
@@ -196,13 +196,26 @@ def next_token_logits(
     if buffer is None or step_features is None:
         return generator.step(tokens, state)
     hidden, state = step_features(tokens, state)
-    output = generator.output
+    vocab = generator.output.out_features
+    # Zero rows widen the product to the buffer's aligned width (see logits_buffer).
+    weight, bias = pad_output_layer(generator.output.weight, generator.output.bias)
     logits = buffer[: hidden.shape[0]]
-    if output.bias is None:
-        torch.mm(hidden, output.weight.t(), out=logits)
+    if bias is None:
+        torch.mm(hidden, weight.t(), out=logits)
     else:
-        torch.addmm(output.bias, hidden, output.weight.t(), out=logits)
-    return logits, state
+        torch.addmm(bias, hidden, weight.t(), out=logits)
+    return logits[:, :vocab], state
+
+
+# exp is 15-20x slower on the CPU for arguments whose result underflows
+# (below about -87 in float32), as happens at low temperatures; a weight of
+# exp(-80) relative to the most likely token is far below what a float32
+# uniform draw can resolve, so clamping there changes no draw in practice.
+_LOWEST_EXPONENT = -80.0
+_LOG2_E = 1.4426950408889634
+
+# Width of the blocks of the two-level inverse CDF (see _inverse_cdf).
+_CDF_BLOCK = 64
 
 
 def draw_tokens(
@@ -215,28 +228,75 @@ def draw_tokens(
     """One token per row by inverse-CDF sampling (much faster than torch.multinomial on CPU).
 
     With ``in_place=True`` the float32 ``logits`` are overwritten (they hold the
-    cumulative weights afterwards); otherwise the caller's tensor is left alone.
+    unnormalised weights afterwards); otherwise the caller's tensor is left alone.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models._sequences import draw_tokens
+    >>> logits = torch.tensor([[0.0, 50.0, 0.0], [-50.0, -50.0, 0.0]])
+    >>> draw_tokens(logits, 1.0, torch.Generator().manual_seed(0))
+    tensor([1, 2])
     """
     logits = logits.float()
-    row_max = logits.amax(dim=1, keepdim=True)
-    weights = logits.sub_(row_max) if in_place else logits - row_max
-    if temperature != 1.0:
-        weights.mul_(1.0 / temperature)
-    cumulative = weights.exp_().cumsum_(dim=1)
-    u = torch.rand(
-        (logits.shape[0], 1), generator=generator, device=logits.device, dtype=cumulative.dtype
-    )
-    tokens = torch.searchsorted(cumulative, u * cumulative[:, -1:], right=True).squeeze(1)
-    # u * total can round up to total itself; clamp keeps the index in range.
-    return tokens.clamp_(max=logits.shape[1] - 1)
+    # Weights 2 ** ((logits - max) * log2(e) / T): exp2 runs about 1.5x faster
+    # than exp on the CPU, and the shift and the scale take one pass.
+    scale = _LOG2_E / temperature
+    shift = logits.amax(dim=1, keepdim=True).mul_(-scale)
+    weights = torch.add(shift, logits, alpha=scale, out=logits if in_place else None)
+    weights = weights.clamp_(min=_LOWEST_EXPONENT * _LOG2_E).exp2_()
+    u = torch.rand((logits.shape[0], 1), generator=generator, device=logits.device)
+    return _inverse_cdf(weights, u)
+
+
+def _inverse_cdf(weights: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """The first index of each row whose cumulative weight exceeds ``u`` times the row total.
+
+    Two levels, because a full-width cumulative sum is a sequential scan that
+    costs more than the exponentials: the sums of blocks of ``_CDF_BLOCK``
+    weights (a vectorised reduction) locate the block, and only that block
+    is scanned. Rounding can leave the target past the chosen block's last
+    weight; the block's last token is then taken, a choice made with a
+    probability of the order of float32 rounding.
+    """
+    rows, vocab = weights.shape
+    n_full = vocab // _CDF_BLOCK
+    if n_full < 2:
+        cumulative = weights.cumsum(dim=1)
+        tokens = torch.searchsorted(cumulative, u * cumulative[:, -1:], right=True).squeeze(1)
+        # u * total can round up to total itself; clamp keeps the index in range.
+        return tokens.clamp_(max=vocab - 1)
+    block_sums = weights[:, : n_full * _CDF_BLOCK].view(rows, n_full, _CDF_BLOCK).sum(dim=2)
+    if vocab > n_full * _CDF_BLOCK:
+        tail = weights[:, n_full * _CDF_BLOCK :].sum(dim=1, keepdim=True)
+        block_sums = torch.cat([block_sums, tail], dim=1)
+    block_cumulative = block_sums.cumsum_(dim=1)
+    n_blocks = block_cumulative.shape[1]
+    target = u * block_cumulative[:, -1:]
+    block = torch.searchsorted(block_cumulative, target, right=True).clamp_(max=n_blocks - 1)
+    before = block_cumulative.gather(1, (block - 1).clamp_(min=0))
+    remaining = target - before.masked_fill_(block == 0, 0.0)
+    first = block * _CDF_BLOCK  # (rows, 1)
+    positions = first + torch.arange(_CDF_BLOCK, device=weights.device)
+    inside = weights.gather(1, positions.clamp(max=vocab - 1))
+    # Positions past the vocabulary (in a short last block) weigh nothing.
+    inside_cumulative = inside.masked_fill_(positions >= vocab, 0.0).cumsum_(dim=1)
+    offset = torch.searchsorted(inside_cumulative, remaining, right=True)
+    last = (vocab - 1 - first).clamp_(max=_CDF_BLOCK - 1)
+    return (first + torch.minimum(offset, last)).squeeze(1)
 
 
 def logits_buffer(generator: nn.Module, rows: int, device: torch.device) -> torch.Tensor | None:
-    """A reusable (rows, vocabulary) float32 buffer for :func:`next_token_logits`."""
+    """A reusable float32 buffer for :func:`next_token_logits`: (rows, aligned vocabulary).
+
+    Its width is the vocabulary rounded up to an aligned width (unaligned
+    rows halve the speed of the CPU matrix product);
+    :func:`next_token_logits` returns a view of the first ``vocabulary`` columns.
+    """
     output = getattr(generator, "output", None)
     if output is None or output.weight.dtype != torch.float32:
         return None
-    return torch.empty(rows, output.out_features, device=device)
+    return torch.empty(rows, aligned_width(output.out_features), device=device)
 
 
 @torch.no_grad()

@@ -6,10 +6,13 @@ sequences are judged by the discriminator; the reward of token t is the mean
 probability of "real" over its R completions, and the last token's reward is
 the judgement of the sequence itself.
 
-The R * B completions of one prefix length run as one batch: the prefix is
-read with the recurrent part of the generator only (no output layer), and
-the output layer and sampling run only for the positions being completed.
-No Python loop runs over rollouts or sequences.
+The R * B completions of one prefix length run as one batch. The prefixes
+are read once, one token further for each prefix length, with the recurrent
+part of the generator only (no output layer); the output layer and sampling
+run only for the positions being completed, and the discriminator computes
+what the completions of one prefix share only once
+(``CNNDiscriminator.completion_logits``). No Python loop runs over rollouts
+or sequences.
 
 For a class-conditional GAN, ``bos_id`` holds each sample's class begin id
 (B,) and ``class_labels`` its class index (B,): the completions start from the
@@ -29,13 +32,26 @@ __all__ = ["class_probability", "rollout_rewards"]
 
 
 def _realness(
-    discriminator: nn.Module, sequences: torch.Tensor, labels: torch.Tensor | None = None
+    discriminator: nn.Module,
+    sequences: torch.Tensor,
+    labels: torch.Tensor | None = None,
+    *,
+    prefix: int = 0,
+    n_rollouts: int = 1,
 ) -> torch.Tensor:
     """Probability of "real" per sequence, averaged over the discriminator's K judgements.
 
     With class ``labels``, times the class head's probability of each row's class.
+    ``prefix`` and ``n_rollouts``: the rows are that many blocks of completions
+    of the same prefixes, which a discriminator with ``completion_logits``
+    reads once.
     """
-    real = torch.sigmoid(discriminator(sequences).float()).mean(dim=1)
+    completion_logits = getattr(discriminator, "completion_logits", None)
+    if prefix and completion_logits is not None:
+        logits = completion_logits(sequences, shared=prefix, groups=n_rollouts)
+    else:
+        logits = discriminator(sequences)
+    real = torch.sigmoid(logits.float()).mean(dim=1)
     if labels is None:
         return real
     return real * class_probability(discriminator, sequences, labels)
@@ -98,11 +114,21 @@ def rollout_rewards(
         # Position j of row b is a continuation of the prefix it follows; a prefix
         # that already holds the end token is complete and only padded.
         repeated = samples.repeat(n_rollouts, 1)  # (R * B, T), row r * B + b
+        rows = repeated.shape[0]
+        # The policy reads each prefix once: the state after the first p - 1
+        # tokens is advanced by one token per prefix length, and every
+        # completion starts from it (states are values: steps never modify them).
+        state = rollout_policy.initial_state(rows, samples.device)
+        tokens = begin_tokens(bos_id, rows, samples.device)
         for prefix in range(1, width):
+            _, state = rollout_policy.step_features(tokens, state)
+            tokens = repeated[:, prefix - 1]
             completed = _complete(
-                rollout_policy, repeated, prefix, bos_id, eos_id, pad_id, random_generator
+                rollout_policy, repeated, prefix, state, tokens, eos_id, pad_id, random_generator
             )
-            realness = _realness(discriminator, completed, repeated_labels)
+            realness = _realness(
+                discriminator, completed, repeated_labels, prefix=prefix, n_rollouts=n_rollouts
+            )
             realness = realness.view(n_rollouts, batch)
             rewards[:, prefix - 1] = realness.mean(dim=0)
     ended_before = torch.cumsum(samples == eos_id, dim=1) - (samples == eos_id).long()
@@ -113,19 +139,19 @@ def _complete(
     policy: nn.Module,
     sequences: torch.Tensor,
     prefix: int,
-    bos_id: int | torch.Tensor,
+    state,
+    tokens: torch.Tensor,
     eos_id: int,
     pad_id: int,
     random_generator: torch.Generator | None,
 ) -> torch.Tensor:
-    """Keep the first ``prefix`` tokens of each row and sample the rest."""
+    """Keep the first ``prefix`` tokens of each row and sample the rest.
+
+    ``state`` is the policy's state after reading all but the last prefix
+    token, ``tokens`` (rows,) that last token.
+    """
     rows, width = sequences.shape
     out = sequences.clone()
-    state = policy.initial_state(rows, sequences.device)
-    tokens = begin_tokens(bos_id, rows, sequences.device)
-    for position in range(prefix):
-        _, state = policy.step_features(tokens, state)
-        tokens = sequences[:, position]
     finished = (sequences[:, :prefix] == eos_id).any(dim=1)
     buffer = logits_buffer(policy, rows, sequences.device)
     for position in range(prefix, width):
