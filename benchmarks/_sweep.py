@@ -36,6 +36,15 @@ QUICK_ADVERSARIAL = dict(
 )
 
 
+# How the maximum-likelihood starting point is trained. "fixed" is what the
+# published scripts did: no held-out data, a fixed number of epochs, so the
+# model ends wherever the epoch count leaves it (often past its best NLL_test).
+MLE_RECIPES = {
+    "early-stopping": dict(validation_fraction=0.1, n_iter_no_change=5),
+    "fixed": dict(validation_fraction=0.0, n_iter_no_change=None),
+}
+
+
 def algorithm_settings(relgan_epochs: int) -> dict:
     """Generator, adversarial parameters and rounds of each algorithm."""
     return {
@@ -77,6 +86,13 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--pretrain-epochs", type=int, default=pretrain_epochs)
     parser.add_argument(
+        "--mle-recipe",
+        choices=list(MLE_RECIPES),
+        default="early-stopping",
+        help="early-stopping: 10%% held out, the best epoch kept; fixed: every text trained on "
+        "for exactly --pretrain-epochs epochs (the SeqGAN and Texygen scripts' recipe)",
+    )
+    parser.add_argument(
         "--adversarial-epochs", type=int, default=None, help="overrides every algorithm's"
     )
     parser.add_argument("--device", default="cpu")
@@ -92,6 +108,15 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
     )
 
 
+def results_name(benchmark: str, args: argparse.Namespace) -> str:
+    """The results file's name: a smoke run and each non-default MLE recipe keep their own."""
+    if args.quick:
+        return f"{benchmark}_quick"
+    if args.mle_recipe != "early-stopping":
+        return f"{benchmark}_{args.mle_recipe}"
+    return benchmark
+
+
 class Budget:
     """Epochs and sizes: the real benchmark, or a seconds-long smoke run (``quick``).
 
@@ -105,8 +130,10 @@ class Budget:
         pretrain_epochs: int,
         adversarial_epochs: int | None,
         run_seconds: float | None = None,
+        mle_recipe: str = "early-stopping",
     ) -> None:
         self.settings = settings
+        self.mle_recipe = mle_recipe
         self.quick = quick
         self.run_seconds = run_seconds
         self.pretrain_epochs = 1 if quick else pretrain_epochs
@@ -179,8 +206,7 @@ def train_and_score(
         batch_size=64,
         pretrain_epochs=budget.pretrain_epochs,
         learning_rate=0.01,
-        validation_fraction=0.1,
-        n_iter_no_change=5,
+        **MLE_RECIPES[budget.mle_recipe],
         random_state=seed,
         device=device,
         warm_start=True,
@@ -195,6 +221,9 @@ def train_and_score(
             **base,
             "model": "mle",
             "epochs": len(mle.history_),
+            "mle_recipe": budget.mle_recipe,
+            "validation_fraction": mle.validation_fraction,
+            "n_iter_no_change": mle.n_iter_no_change,
             "seconds": seconds,
             "evaluation_seconds": evaluation_seconds,
             "curve": mle_curve,

@@ -105,6 +105,7 @@ from _sweep import (
     Budget,
     add_arguments,
     algorithm_settings,
+    results_name,
     run_all,
     summarize,
     train_and_score,
@@ -135,7 +136,12 @@ _SPLIT_CLITIC = re.compile(r" (?=(?:'(?:s|re|ve|ll|d|m)|n't)\b)")
 
 def make_budget(args: argparse.Namespace) -> Budget:
     budget = Budget(
-        SETTINGS, args.quick, args.pretrain_epochs, args.adversarial_epochs, args.run_seconds
+        SETTINGS,
+        args.quick,
+        args.pretrain_epochs,
+        args.adversarial_epochs,
+        args.run_seconds,
+        args.mle_recipe,
     )
     budget.n_references = 300 if args.quick else None
     budget.n_nll_test = 100 if args.quick else None
@@ -293,7 +299,7 @@ def main(argv: list[str] | None = None) -> Path:
     def save_results(records: list[dict], complete: bool = False) -> Path:
         # Saved after every run, so that a run cut short keeps what finished.
         return save(
-            "coco_quick" if args.quick else "coco",
+            results_name("coco", args),
             {
                 "protocol": __doc__,
                 "settings": {

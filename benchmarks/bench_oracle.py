@@ -57,6 +57,7 @@ from _sweep import (
     Budget,
     add_arguments,
     algorithm_settings,
+    results_name,
     run_all,
     summarize,
     train_and_score,
@@ -78,7 +79,12 @@ PUBLISHED_NLL_ORACLE = {  # RelGAN paper (Nie et al., 2019), Table 1, length 20
 
 def make_budget(args: argparse.Namespace) -> Budget:
     budget = Budget(
-        SETTINGS, args.quick, args.pretrain_epochs, args.adversarial_epochs, args.run_seconds
+        SETTINGS,
+        args.quick,
+        args.pretrain_epochs,
+        args.adversarial_epochs,
+        args.run_seconds,
+        args.mle_recipe,
     )
     budget.n_samples = 100 if args.quick else 5000
     budget.n_test = 50 if args.quick else 2000
@@ -183,7 +189,7 @@ def main(argv: list[str] | None = None) -> Path:
     def save_results(records: list[dict], complete: bool = False) -> Path:
         # Saved after every run, so that a run cut short keeps what finished.
         return save(
-            "oracle_quick" if args.quick else "oracle",
+            results_name("oracle", args),
             {
                 "protocol": __doc__,
                 "settings": {

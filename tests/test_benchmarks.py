@@ -6,6 +6,7 @@ imported from it here, which must run nothing. Each script runs once on its
 seed; between them every algorithm is exercised.
 """
 
+import argparse
 import importlib
 import json
 import math
@@ -124,6 +125,17 @@ def test_verdict_coco_compares_bleu_at_equal_self_bleu(scripts):
     }
 
 
+def test_results_name_keeps_smoke_runs_and_mle_recipes_apart(scripts):
+    from _sweep import results_name
+
+    def args(quick, recipe):
+        return argparse.Namespace(quick=quick, mle_recipe=recipe)
+
+    assert results_name("oracle", args(False, "early-stopping")) == "oracle"
+    assert results_name("oracle", args(False, "fixed")) == "oracle_fixed"
+    assert results_name("coco", args(True, "fixed")) == "coco_quick"
+
+
 def test_coco_tokenization_helpers(scripts):
     _, bench_coco = scripts
     assert bench_coco.attach_clitics("a farmer 's market ca n't close .") == (
@@ -136,12 +148,16 @@ def test_coco_tokenization_helpers(scripts):
 
 def test_bench_oracle_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_threads):
     bench_oracle, _ = scripts
-    argv = ["--quick", "--seeds", "0", "--algorithms", *ORACLE_ALGORITHMS]
+    # The published scripts' MLE recipe here, early stopping in the COCO test.
+    argv = ["--quick", "--seeds", "0", "--algorithms", *ORACLE_ALGORITHMS, "--mle-recipe", "fixed"]
     path = bench_oracle.main([*argv, "--data-home", str(data_home), "--results-dir", str(tmp_path)])
 
     assert path == tmp_path / "oracle_quick.json"
     payload = json.loads(path.read_text())
     check_common_structure(payload, bench_oracle, ORACLE_ALGORITHMS, tmp_path)
+    starts = [record for record in payload["runs"] if record["model"] == "mle"]
+    assert {record["mle_recipe"] for record in starts} == {"fixed"}
+    assert {(r["validation_fraction"], r["n_iter_no_change"]) for r in starts} == {(0.0, None)}
     for record in payload["runs"]:
         for point in record["curve"]:
             assert point["nll_oracle"] > 0 and point["nll_test"] > 0
