@@ -141,6 +141,18 @@ class Budget:
         self.discriminator_pretrain_epochs = 1 if quick else 3
         self.n_train = 300 if quick else None
 
+    @classmethod
+    def from_arguments(cls, settings: dict, args: argparse.Namespace) -> Budget:
+        """The budget that the options of :func:`add_arguments` ask for."""
+        return cls(
+            settings,
+            args.quick,
+            args.pretrain_epochs,
+            args.adversarial_epochs,
+            args.run_seconds,
+            args.mle_recipe,
+        )
+
     def epochs(self, algorithm: str) -> int:
         return self.adversarial_epochs or self.settings[algorithm]["epochs"]
 

@@ -135,14 +135,7 @@ _SPLIT_CLITIC = re.compile(r" (?=(?:'(?:s|re|ve|ll|d|m)|n't)\b)")
 
 
 def make_budget(args: argparse.Namespace) -> Budget:
-    budget = Budget(
-        SETTINGS,
-        args.quick,
-        args.pretrain_epochs,
-        args.adversarial_epochs,
-        args.run_seconds,
-        args.mle_recipe,
-    )
+    budget = Budget.from_arguments(SETTINGS, args)
     budget.n_references = 300 if args.quick else None
     budget.n_nll_test = 100 if args.quick else None
     budget.n_samples = min(args.n_samples, 40) if args.quick else args.n_samples

@@ -78,14 +78,7 @@ PUBLISHED_NLL_ORACLE = {  # RelGAN paper (Nie et al., 2019), Table 1, length 20
 
 
 def make_budget(args: argparse.Namespace) -> Budget:
-    budget = Budget(
-        SETTINGS,
-        args.quick,
-        args.pretrain_epochs,
-        args.adversarial_epochs,
-        args.run_seconds,
-        args.mle_recipe,
-    )
+    budget = Budget.from_arguments(SETTINGS, args)
     budget.n_samples = 100 if args.quick else 5000
     budget.n_test = 50 if args.quick else 2000
     return budget
