@@ -970,7 +970,15 @@ class TextGAN(DensityMixin, BaseEstimator):
 
     # ------------------------------------------------------------- sampling
 
-    def sample(self, n_samples: int = 1, temperature: float = 1.0, random_state=None, y=None):
+    def sample(
+        self,
+        n_samples: int = 1,
+        temperature: float = 1.0,
+        random_state=None,
+        y=None,
+        *,
+        return_labels: bool = False,
+    ):
         """Generate new texts, of given classes for a model fitted with labels.
 
         Parameters
@@ -989,6 +997,9 @@ class TextGAN(DensityMixin, BaseEstimator):
             the training class frequencies ``class_prior_`` (with
             ``random_state``), so the samples follow the training mix of
             styles. Must be ``None`` for a model fitted without labels.
+        return_labels : bool, default=False
+            Also return the class of each text (drawn or given), for a model
+            fitted with labels.
 
         Returns
         -------
@@ -996,6 +1007,9 @@ class TextGAN(DensityMixin, BaseEstimator):
             Strings when fitted on texts; token ids (tokens, end token, then
             padding) when fitted on ids. A text has at most ``max_length_``
             tokens: one still going after that many is cut there.
+        labels : ndarray of shape (n_samples,)
+            The class of each text, from ``classes_``; only with
+            ``return_labels=True``.
 
         Examples
         --------
@@ -1008,6 +1022,9 @@ class TextGAN(DensityMixin, BaseEstimator):
         3
         >>> len(gan.sample(2, y=["ad", "story"], random_state=0))
         2
+        >>> texts, labels = gan.sample(4, random_state=0, return_labels=True)
+        >>> sorted(set(labels) - {"ad", "story"})  # drawn with the training frequencies
+        []
         """
         check_is_fitted(self, "generator_")
         if isinstance(n_samples, bool) or not isinstance(n_samples, Integral):
@@ -1018,6 +1035,11 @@ class TextGAN(DensityMixin, BaseEstimator):
             raise TypeError(f"temperature must be a float, got {type(temperature).__name__}.")
         if not (np.isfinite(temperature) and temperature > 0):
             raise ValueError(f"temperature must be a positive finite number, got {temperature}.")
+        if return_labels and not self._is_conditional():
+            raise ValueError(
+                "This TextGAN was fitted without labels, so its texts have no class: "
+                "pass return_labels=False (or fit it with y)."
+            )
         random = check_random_state(random_state)
         seed = int(random.randint(0, _SEED_HIGH))
         bos_id = BOS_ID
@@ -1053,9 +1075,10 @@ class TextGAN(DensityMixin, BaseEstimator):
         # max_length_ tokens is cut there, as training texts were.
         unfinished = ~(ids == EOS_ID).any(axis=1)
         ids[unfinished, -1] = EOS_ID
-        if self.tokenizer_ is None:
-            return ids
-        return self.tokenizer_.inverse_transform(ids)
+        texts = ids if self.tokenizer_ is None else self.tokenizer_.inverse_transform(ids)
+        if return_labels:
+            return texts, self.classes_[classes]
+        return texts
 
     # ---------------------------------------------------------- persistence
 

@@ -179,6 +179,12 @@ def test_sampling_without_y_follows_the_class_prior(conditional):
     assert first == conditional.sample(60, random_state=3)
     styles = StyleJudge().fit(HELD_OUT, HELD_OUT_LABELS).predict(first)
     assert 0.2 < np.mean(styles == "market") < 0.8
+    # The drawn classes come back on request, with the same texts, and say their style.
+    texts, labels = conditional.sample(60, random_state=3, return_labels=True)
+    assert texts == first and labels.shape == (60,)
+    assert np.mean(labels == styles) > 0.9
+    texts, labels = conditional.sample(3, y="market", random_state=0, return_labels=True)
+    assert labels.tolist() == ["market"] * 3
 
 
 def test_predict_proba_classifies_held_out_text(conditional):
@@ -255,6 +261,8 @@ def test_bad_training_labels_are_rejected(y, match):
 def test_labels_on_a_model_fitted_without_them_are_an_error(unconditional):
     with pytest.raises(ValueError, match="fitted without labels"):
         unconditional.sample(2, y="grammar")
+    with pytest.raises(ValueError, match="fitted without labels"):
+        unconditional.sample(2, return_labels=True)
     with pytest.raises(ValueError, match="fitted without labels"):
         unconditional.score_samples(HELD_OUT[:2], ["grammar", "market"])
     with pytest.raises(ValueError, match="fitted without labels"):
