@@ -185,3 +185,37 @@ def test_bench_coco_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_th
     rows = {row["model"]: row for row in payload["summary"]}
     assert rows["relgan"]["published_bleu"]["bleu_4"] == 0.502
     assert rows["maligan"]["published_bleu"] is None
+
+
+def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
+    import compare_mle_recipes
+
+    def results(name, curves):
+        runs = [
+            {"model": "mle", "seed": seed, "epochs": epochs, "curve": curve}
+            for seed, (epochs, curve) in curves.items()
+        ]
+        # A GAN record of the same seed must not be taken for its MLE start.
+        runs.append({"model": "seqgan", "seed": 0, "epochs": 1, "curve": []})
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"runs": runs}))
+        return path
+
+    early = [  # lower temperature: less diverse, higher BLEU-4
+        {"temperature": 0.8, "self_bleu_4": 0.7, "bleu_4": 0.40},
+        {"temperature": 1.0, "self_bleu_4": 0.5, "bleu_4": 0.30},
+    ]
+    fixed = [
+        {"temperature": 0.8, "self_bleu_4": 0.8, "bleu_4": 0.50},  # beyond the yardstick
+        {"temperature": 1.0, "self_bleu_4": 0.6, "bleu_4": 0.33},  # 0.35 there: 0.02 worse
+    ]
+    reference = results("coco", {0: (15, early), 1: (14, early)})
+    candidate = results("coco_fixed", {0: (150, fixed), 2: (150, fixed)})
+    path = compare_mle_recipes.main(
+        ["coco", str(reference), str(candidate), "--results-dir", str(tmp_path)]
+    )
+    (row,) = json.loads(path.read_text())["rows"]  # seed 0 only: the one in both files
+    assert (row["seed"], row["reference_epochs"], row["candidate_epochs"]) == (0, 15, 150)
+    assert row["candidate_at_t1"] == {"self_bleu_4": 0.6, "bleu_4": 0.33}
+    assert (row["comparable_points"], row["points_better_than_mle"]) == (1, 0)
+    assert row["mean_bleu_4_gap"] == pytest.approx(-0.02)
