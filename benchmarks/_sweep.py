@@ -95,6 +95,12 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
     parser.add_argument(
         "--adversarial-epochs", type=int, default=None, help="overrides every algorithm's"
     )
+    parser.add_argument(
+        "--adversarial-learning-rate",
+        type=float,
+        default=None,
+        help="overrides every algorithm's generator learning rate in adversarial training",
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--data-home", default=None)
@@ -131,9 +137,11 @@ class Budget:
         adversarial_epochs: int | None,
         run_seconds: float | None = None,
         mle_recipe: str = "early-stopping",
+        adversarial_learning_rate: float | None = None,
     ) -> None:
         self.settings = settings
         self.mle_recipe = mle_recipe
+        self.adversarial_learning_rate = adversarial_learning_rate
         self.quick = quick
         self.run_seconds = run_seconds
         self.pretrain_epochs = 1 if quick else pretrain_epochs
@@ -151,6 +159,7 @@ class Budget:
             args.adversarial_epochs,
             args.run_seconds,
             args.mle_recipe,
+            args.adversarial_learning_rate,
         )
 
     def epochs(self, algorithm: str) -> int:
@@ -189,7 +198,9 @@ class Budget:
 
     def adversarial(self, algorithm: str) -> dict:
         """The adversarial parameters of ``algorithm`` (toy sizes in a smoke run)."""
-        params = self.settings[algorithm]["adversarial"]
+        params = dict(self.settings[algorithm]["adversarial"])
+        if self.adversarial_learning_rate is not None:
+            params["adversarial_learning_rate"] = self.adversarial_learning_rate
         return {**params, **QUICK_ADVERSARIAL} if self.quick else params
 
 
@@ -265,6 +276,7 @@ def train_and_score(
         {
             **base,
             "model": algorithm,
+            "adversarial_learning_rate": gan.adversarial_learning_rate,
             **schedule,
             "seconds": seconds,
             "evaluation_seconds": time.perf_counter() - started,

@@ -150,6 +150,7 @@ def test_bench_oracle_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_
     bench_oracle, _ = scripts
     # The published scripts' MLE recipe here, early stopping in the COCO test.
     argv = ["--quick", "--seeds", "0", "--algorithms", *ORACLE_ALGORITHMS, "--mle-recipe", "fixed"]
+    argv += ["--adversarial-learning-rate", "0.01"]
     path = bench_oracle.main([*argv, "--data-home", str(data_home), "--results-dir", str(tmp_path)])
 
     assert path == tmp_path / "oracle_quick.json"
@@ -158,6 +159,8 @@ def test_bench_oracle_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_
     starts = [record for record in payload["runs"] if record["model"] == "mle"]
     assert {record["mle_recipe"] for record in starts} == {"fixed"}
     assert {(r["validation_fraction"], r["n_iter_no_change"]) for r in starts} == {(0.0, None)}
+    gans = [record for record in payload["runs"] if record["model"] != "mle"]
+    assert {record["adversarial_learning_rate"] for record in gans} == {0.01}
     for record in payload["runs"]:
         for point in record["curve"]:
             assert point["nll_oracle"] > 0 and point["nll_test"] > 0
