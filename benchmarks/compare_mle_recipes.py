@@ -1,16 +1,21 @@
-"""Judge one MLE recipe's curves against another's, seed by seed.
+"""Judge one MLE recipe's curves (or the GANs grown from them) against another's, seed by seed.
 
 The sweep scripts save the maximum-likelihood starting point of every run;
 ``--mle-recipe fixed`` trains it as the published scripts did (every text, a
 fixed number of epochs), the default with early stopping on held-out text.
 This script reads two results files of the same benchmark and applies the
-benchmark's own verdict to the MLE curve of each seed found in both: at equal
+benchmark's own verdict to the curve of each seed found in both: at equal
 coverage (oracle: NLL_test) or diversity (COCO: Self-BLEU-4), is the second
-recipe's quality better than the first's?
+file's model (its MLE model, or with ``--model`` a GAN) better than the first
+file's MLE model? The verdict compares only points inside the reference
+curve's range; a point outside it may still be dominated: some reference
+point is at least as good on both axes (``dominated_points``).
 
     python benchmarks/compare_mle_recipes.py coco results/coco.json results/coco_fixed.json
+    python benchmarks/compare_mle_recipes.py oracle results/oracle.json results/oracle_fixed.json \
+        --model seqgan
 
-Prints a table and writes ``results/mle_recipes_<benchmark>.json``.
+Prints a table and writes ``results/mle_recipes_<benchmark>[_<model>].json``.
 """
 
 from __future__ import annotations
@@ -29,29 +34,44 @@ AXES = {
 }
 
 
-def mle_curves(path: Path) -> dict[int, dict]:
-    """The first MLE record of each seed in a results file."""
-    curves: dict[int, dict] = {}
+def curves(path: Path, model: str = "mle") -> dict[int, dict]:
+    """The first record of ``model`` for each seed in a results file."""
+    found: dict[int, dict] = {}
     for record in json.loads(Path(path).read_text())["runs"]:
-        if record["model"] == "mle":
-            curves.setdefault(record["seed"], record)
-    return curves
+        if record["model"] == model:
+            found.setdefault(record["seed"], record)
+    return found
 
 
-def compare(benchmark: str, reference: Path, candidate: Path) -> list[dict]:
+def dominated_points(candidate: list[dict], reference: list[dict], axes: dict) -> int:
+    """Candidate points for which a reference point is at least as good on both axes."""
+    sign = 1.0 if axes["higher_is_better"] else -1.0
+
+    def covers(r: dict, c: dict) -> bool:
+        # x is coverage or diversity, where lower is better in both benchmarks.
+        return r[axes["x"]] <= c[axes["x"]] and sign * (r[axes["y"]] - c[axes["y"]]) >= 0
+
+    return sum(any(covers(r, c) for r in reference) for c in candidate)
+
+
+def compare(benchmark: str, reference: Path, candidate: Path, model: str = "mle") -> list[dict]:
     """One row per seed present in both files: the candidate's verdict and its point at T = 1."""
     axes = AXES[benchmark]
-    first, second = mle_curves(reference), mle_curves(candidate)
+    first, second = curves(reference), curves(candidate, model)
     rows = []
     for seed in sorted(first.keys() & second.keys()):
         at_one = next(p for p in second[seed]["curve"] if p["temperature"] == 1.0)
         rows.append(
             {
                 "seed": seed,
+                "model": model,
                 "reference_epochs": first[seed]["epochs"],
                 "candidate_epochs": second[seed]["epochs"],
                 "candidate_at_t1": {axes["x"]: at_one[axes["x"]], axes["y"]: at_one[axes["y"]]},
                 **verdict(second[seed]["curve"], first[seed]["curve"], **axes),
+                "dominated_points": dominated_points(
+                    second[seed]["curve"], first[seed]["curve"], axes
+                ),
             }
         )
     return rows
@@ -62,15 +82,19 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("benchmark", choices=sorted(AXES))
     parser.add_argument("reference", type=Path, help="results file of the yardstick curves")
     parser.add_argument("candidate", type=Path, help="results file of the judged curves")
+    parser.add_argument("--model", default="mle", help="the candidate file's model to judge")
     parser.add_argument("--results-dir", default=None, help="default: benchmarks/results")
     args = parser.parse_args(argv)
 
-    rows = compare(args.benchmark, args.reference, args.candidate)
+    rows = compare(args.benchmark, args.reference, args.candidate, args.model)
     if not rows:
         raise SystemExit("the two files have no seed in common")
     axes = AXES[args.benchmark]
     gap = f"mean_{axes['y']}_gap"
-    print(f"{'seed':>4}{'epochs':>10}{axes['x']:>14}{axes['y']:>12}{'better points':>15}{'gap':>9}")
+    print(
+        f"{'seed':>4}{'epochs':>10}{axes['x']:>14}{axes['y']:>12}{'better points':>15}"
+        f"{'gap':>9}{'dominated':>11}"
+    )
     for row in rows:
         point = row["candidate_at_t1"]
         epochs = f"{row['reference_epochs']}/{row['candidate_epochs']}"
@@ -78,14 +102,16 @@ def main(argv: list[str] | None = None) -> Path:
         shown = "" if row[gap] is None else f"{row[gap]:+.3f}"
         print(
             f"{row['seed']:>4}{epochs:>10}{point[axes['x']]:>14.3f}{point[axes['y']]:>12.3f}"
-            f"{better:>15}{shown:>9}"
+            f"{better:>15}{shown:>9}{row['dominated_points']:>11}"
         )
+    suffix = "" if args.model == "mle" else f"_{args.model}"
     path = save(
-        f"mle_recipes_{args.benchmark}",
+        f"mle_recipes_{args.benchmark}{suffix}",
         {
             "protocol": __doc__,
             "reference": args.reference.name,
             "candidate": args.candidate.name,
+            "model": args.model,
             "rows": rows,
         },
         args.results_dir,

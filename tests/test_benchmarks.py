@@ -199,7 +199,8 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
             for seed, (epochs, curve) in curves.items()
         ]
         # A GAN record of the same seed must not be taken for its MLE start.
-        runs.append({"model": "seqgan", "seed": 0, "epochs": 1, "curve": []})
+        gan_curve = [{"temperature": 1.0, "self_bleu_4": 0.55, "bleu_4": 0.4}]
+        runs.append({"model": "seqgan", "seed": 0, "epochs": 7, "curve": gan_curve})
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps({"runs": runs}))
         return path
@@ -211,6 +212,7 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
     fixed = [
         {"temperature": 0.8, "self_bleu_4": 0.8, "bleu_4": 0.50},  # beyond the yardstick
         {"temperature": 1.0, "self_bleu_4": 0.6, "bleu_4": 0.33},  # 0.35 there: 0.02 worse
+        {"temperature": 0.9, "self_bleu_4": 0.75, "bleu_4": 0.35},  # beyond, and dominated
     ]
     reference = results("coco", {0: (15, early), 1: (14, early)})
     candidate = results("coco_fixed", {0: (150, fixed), 2: (150, fixed)})
@@ -222,3 +224,12 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
     assert row["candidate_at_t1"] == {"self_bleu_4": 0.6, "bleu_4": 0.33}
     assert (row["comparable_points"], row["points_better_than_mle"]) == (1, 0)
     assert row["mean_bleu_4_gap"] == pytest.approx(-0.02)
+    # (0.75, 0.35) is less diverse and lower in BLEU-4 than the reference's (0.7, 0.40).
+    assert row["dominated_points"] == 1
+
+    argv = ["coco", str(reference), str(candidate), "--results-dir", str(tmp_path)]
+    path = compare_mle_recipes.main([*argv, "--model", "seqgan"])
+    assert path.name == "mle_recipes_coco_seqgan.json"
+    (row,) = json.loads(path.read_text())["rows"]
+    assert (row["model"], row["candidate_epochs"]) == ("seqgan", 7)
+    assert (row["comparable_points"], row["points_better_than_mle"]) == (1, 1)
