@@ -176,6 +176,20 @@ def test_reinforce_moves_probability_toward_rewarded_tokens():
     assert after > before + 0.15, (before, after)
 
 
+def seeded_rewards(policy, discriminator, samples, n_rollouts=3):
+    """SeqGAN rewards with begin id 1, end id 2, padding 0 and a fixed seed."""
+    return rollout_rewards(
+        policy,
+        discriminator,
+        samples,
+        n_rollouts=n_rollouts,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=torch.Generator().manual_seed(0),
+    )
+
+
 def test_rollout_rewards_are_batched_and_shaped():
     state, config = seqgan_state(width=6, batch=5)
     policy = state.generator
@@ -188,16 +202,7 @@ def test_rollout_rewards_are_batched_and_shaped():
 
     policy.step_features = spy
     samples = torch.tensor([[6, 7, 2, 0, 0, 0]] + [[4, 5, 6, 7, 4, 5]] * 4)
-    rewards = rollout_rewards(
-        policy,
-        ContainsToken(5),
-        samples,
-        n_rollouts=3,
-        bos_id=1,
-        eos_id=2,
-        pad_id=0,
-        random_generator=torch.Generator().manual_seed(0),
-    )
+    rewards = seeded_rewards(policy, ContainsToken(5), samples)
     assert rewards.shape == (5, 6)
     # One batch of all rollouts of all sequences per step: never a loop over rollouts or rows.
     assert set(calls) == {3 * 5}
@@ -228,19 +233,10 @@ def test_rollout_rewards_use_the_shared_prefix_discriminator_exactly():
     ).eval()
     samples = torch.randint(3, 8, (4, 6), generator=torch.Generator().manual_seed(1))
 
-    def rewards(judge):
-        return rollout_rewards(
-            state.generator,
-            judge,
-            samples,
-            n_rollouts=3,
-            bos_id=1,
-            eos_id=2,
-            pad_id=0,
-            random_generator=torch.Generator().manual_seed(0),
-        )
-
-    torch.testing.assert_close(rewards(discriminator), rewards(Plain(discriminator)))
+    torch.testing.assert_close(
+        seeded_rewards(state.generator, discriminator, samples),
+        seeded_rewards(state.generator, Plain(discriminator), samples),
+    )
 
 
 def test_rollout_rewards_of_a_constant_discriminator_are_constant():

@@ -114,23 +114,26 @@ class FixedDistribution(nn.Module):
         return self.logits.expand(len(tokens), -1), state
 
 
+def first_token_frequencies(logits, temperature, seed, batch_size, n=20000):
+    """Frequencies of the first token of ``n`` samples from fixed next-token ``logits``."""
+    ids = sample_sequences(
+        FixedDistribution(logits),
+        n,
+        max_steps=1,
+        bos_id=0,
+        eos_id=len(logits) + 10,  # ids the logits never give
+        pad_id=len(logits) + 11,
+        temperature=temperature,
+        random_generator=torch.Generator().manual_seed(seed),
+        batch_size=batch_size,
+    )
+    return np.bincount(ids[:, 0].numpy(), minlength=len(logits)) / n
+
+
 @pytest.mark.parametrize("temperature", [0.5, 1.0, 2.0])
 def test_sampling_follows_the_tempered_distribution(temperature):
     logits = torch.tensor([2.0, 0.0, -1.0, 1.0, -30.0])
-    module = FixedDistribution(logits)
-    rng = torch.Generator().manual_seed(0)
-    ids = sample_sequences(
-        module,
-        20000,
-        max_steps=1,
-        bos_id=0,
-        eos_id=99,
-        pad_id=98,
-        temperature=temperature,
-        random_generator=rng,
-        batch_size=3000,
-    )
-    counts = np.bincount(ids[:, 0].numpy(), minlength=5) / 20000
+    counts = first_token_frequencies(logits, temperature, seed=0, batch_size=3000)
     expected = torch.softmax(logits / temperature, dim=0).numpy()
     np.testing.assert_allclose(counts, expected, atol=0.012)
     assert counts[4] == 0.0  # essentially impossible tokens are never drawn
@@ -145,19 +148,7 @@ def test_two_level_sampling_finds_tokens_at_block_edges(temperature):
     logits = torch.full((200,), -30.0)
     likely = [0, 63, 64, 127, 128, 191, 192, 199]
     logits[likely] = torch.tensor([1.0, 0.5, 0.0, 1.5, -0.5, 0.2, 0.8, 1.2])
-    rng = torch.Generator().manual_seed(1)
-    ids = sample_sequences(
-        FixedDistribution(logits),
-        20000,
-        max_steps=1,
-        bos_id=0,
-        eos_id=999,
-        pad_id=998,
-        temperature=temperature,
-        random_generator=rng,
-        batch_size=5000,
-    )
-    counts = np.bincount(ids[:, 0].numpy(), minlength=200) / 20000
+    counts = first_token_frequencies(logits, temperature, seed=1, batch_size=5000)
     expected = torch.softmax(logits / temperature, dim=0).numpy()
     np.testing.assert_allclose(counts, expected, atol=0.012)
     assert counts.sum() == 1.0 and set(np.flatnonzero(counts)) == set(likely)
