@@ -142,7 +142,47 @@ def _running_max(
     return best, winners
 
 
-def _convolve_and_pool(sequences: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
+def _windows(sequences: torch.Tensor, size: int) -> torch.Tensor:
+    """The (n, positions, size * dim) sliding windows of ``size`` positions of (n, time, dim)."""
+    n, _, dim = sequences.shape
+    return sequences.unfold(1, size, 1).transpose(2, 3).reshape(n, -1, size * dim)
+
+
+def _pool_without_gradients(
+    sequences: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    size: int,
+    shared: int,
+    groups: int,
+) -> torch.Tensor:
+    """Max over time of the window responses, one large product per part.
+
+    Row ``g * n + i`` of ``sequences`` (``groups * n`` rows) begins like row
+    ``i`` for ``shared`` positions (rollouts of one prefix; ``shared=0``: no
+    such structure). The windows inside that common prefix give the same
+    responses in every block, so they are computed for the first block only
+    and their maximum is shared; each row computes only the windows that
+    reach past it.
+    """
+    rows, width, _ = sequences.shape
+    common = max(0, min(shared - size + 1, width - size))  # windows inside the prefix
+
+    def pooled(part: torch.Tensor) -> torch.Tensor:
+        return F.linear(_windows(part, size), weight, bias).amax(dim=1)
+
+    # Windows starting at `common` or later; at least one, so that no row is empty.
+    own = pooled(sequences[:, common:])
+    if common:
+        prefix_max = pooled(sequences[: rows // groups, : common + size - 1])
+        filters = weight.shape[0]
+        own = torch.maximum(own.view(groups, -1, filters), prefix_max).view(rows, filters)
+    return own
+
+
+def _convolve_and_pool(
+    sequences: torch.Tensor, conv: nn.Conv2d, shared: int = 0, groups: int = 1
+) -> torch.Tensor:
     """ReLU and max-over-time of ``conv`` over (n, time, dim) ``sequences``.
 
     The same values and gradients as ``conv`` on (n, 1, time, dim) images
@@ -154,15 +194,17 @@ def _convolve_and_pool(sequences: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor
       responses are found without building a graph, and only the winners are
       recomputed with one (the full response tensor, n x time x filters, is
       the largest tensor of the discriminator and is never differentiated).
+
+    ``shared`` and ``groups`` describe rows that begin alike (see
+    :meth:`CNNDiscriminator.completion_logits`); only the computation without
+    gradients uses them.
     """
     filters, _, size, dim = conv.weight.shape
-    windows = (
-        sequences.unfold(1, size, 1).transpose(2, 3).reshape(sequences.shape[0], -1, size * dim)
-    )
     weight = conv.weight.view(filters, size * dim)
-    if not (torch.is_grad_enabled() and (windows.requires_grad or weight.requires_grad)):
+    if not (torch.is_grad_enabled() and (sequences.requires_grad or weight.requires_grad)):
         # Without gradients one large product is faster than the position loop.
-        return F.relu(F.linear(windows, weight, conv.bias).amax(dim=1))
+        return F.relu(_pool_without_gradients(sequences, weight, conv.bias, size, shared, groups))
+    windows = _windows(sequences, size)
     with torch.no_grad():
         _, winners = _running_max(windows, weight, conv.bias)
     chosen = windows.gather(1, winners.unsqueeze(-1).expand(-1, -1, size * dim))
@@ -170,34 +212,6 @@ def _convolve_and_pool(sequences: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor
     if conv.bias is not None:
         responses = responses + conv.bias
     return F.relu(responses)
-
-
-def _pool_shared_prefix(
-    sequences: torch.Tensor, conv: nn.Conv2d, shared: int, groups: int
-) -> torch.Tensor:
-    """:func:`_convolve_and_pool` (without gradients) of ``groups`` blocks of rows that
-    hold the same first ``shared`` positions, such as rollouts of one prefix.
-
-    Row ``g * n + i`` of ``sequences`` (``groups * n`` rows) begins like row
-    ``i``: the windows inside that common prefix give the same responses in
-    every block, so they are computed for the first block only and their
-    maximum is shared; each row computes only the windows that reach past it.
-    """
-    filters, _, size, dim = conv.weight.shape
-    weight = conv.weight.view(filters, size * dim)
-    rows, width, _ = sequences.shape
-    common = max(0, min(shared - size + 1, width - size))  # windows inside the prefix
-
-    def pooled(part: torch.Tensor) -> torch.Tensor:
-        windows = part.unfold(1, size, 1).transpose(2, 3).reshape(part.shape[0], -1, size * dim)
-        return F.linear(windows, weight, conv.bias).amax(dim=1)
-
-    # Windows starting at `common` or later; at least one, so that no row is empty.
-    own = pooled(sequences[:, common:])
-    if common:
-        prefix_max = pooled(sequences[: rows // groups, : common + size - 1])
-        own = torch.maximum(own.view(groups, -1, filters), prefix_max).view(rows, filters)
-    return F.relu(own)
 
 
 class CNNDiscriminator(nn.Module):
@@ -303,12 +317,7 @@ class CNNDiscriminator(nn.Module):
             embedded = torch.cat([embedded, pad], dim=1)
         # Representations become batch entries so that one network reads them all.
         sequences = embedded.permute(0, 2, 1, 3).reshape(batch * reps, self.width, dim)
-        if shared and not torch.is_grad_enabled():
-            pooled = [
-                _pool_shared_prefix(sequences, conv, shared, groups) for conv in self.convolutions
-            ]
-        else:
-            pooled = [_convolve_and_pool(sequences, conv) for conv in self.convolutions]
+        pooled = [_convolve_and_pool(sequences, conv, shared, groups) for conv in self.convolutions]
         features = torch.cat(pooled, dim=1)
         transform, gate = self.highway(features).chunk(2, dim=1)
         gate = torch.sigmoid(gate)
