@@ -120,11 +120,21 @@ def rollout_rewards(
         # completion starts from it (states are values: steps never modify them).
         state = rollout_policy.initial_state(rows, samples.device)
         tokens = begin_tokens(bos_id, rows, samples.device)
+        # One logits buffer serves every prefix length's completions.
+        buffer = logits_buffer(rollout_policy, rows, samples.device)
         for prefix in range(1, width):
             _, state = rollout_policy.step_features(tokens, state)
             tokens = repeated[:, prefix - 1]
             completed = _complete(
-                rollout_policy, repeated, prefix, state, tokens, eos_id, pad_id, random_generator
+                rollout_policy,
+                repeated,
+                prefix,
+                state,
+                tokens,
+                buffer,
+                eos_id,
+                pad_id,
+                random_generator,
             )
             realness = _realness(
                 discriminator, completed, repeated_labels, prefix=prefix, n_rollouts=n_rollouts
@@ -141,6 +151,7 @@ def _complete(
     prefix: int,
     state,
     tokens: torch.Tensor,
+    buffer: torch.Tensor | None,
     eos_id: int,
     pad_id: int,
     random_generator: torch.Generator | None,
@@ -148,12 +159,12 @@ def _complete(
     """Keep the first ``prefix`` tokens of each row and sample the rest.
 
     ``state`` is the policy's state after reading all but the last prefix
-    token, ``tokens`` (rows,) that last token.
+    token, ``tokens`` (rows,) that last token; ``buffer`` is the policy's
+    :func:`logits_buffer` (or None).
     """
-    rows, width = sequences.shape
+    width = sequences.shape[1]
     out = sequences.clone()
     finished = (sequences[:, :prefix] == eos_id).any(dim=1)
-    buffer = logits_buffer(policy, rows, sequences.device)
     for position in range(prefix, width):
         logits, state = next_token_logits(policy, tokens, state, buffer)
         tokens = draw_tokens(logits, 1.0, random_generator, in_place=buffer is not None)
