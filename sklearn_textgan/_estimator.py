@@ -1067,6 +1067,7 @@ class TextGAN(DensityMixin, BaseEstimator):
                 temperature=float(temperature),
                 random_generator=random_generator,
                 device=self.device_,
+                never_draw=(PAD_ID, BOS_ID),
             )
             .cpu()
             .numpy()

@@ -315,11 +315,70 @@ def test_gumbel_samples_follow_the_generator_distribution():
         pad_id=0,
         random_generator=torch.Generator().manual_seed(0),
         device=torch.device("cpu"),
+        never_draw=(),  # every id of these logits is a token
     )
     frequencies = soft[:, 0].argmax(dim=1).bincount(minlength=5).float() / 20000
     torch.testing.assert_close(
         frequencies, torch.softmax(torch.tensor([0.0, 0.0, -20.0, 1.0, 0.5]), 0), atol=0.012, rtol=0
     )
+
+
+class FavoursSpecialTokens(nn.Module):
+    """A generator whose favourite next tokens are padding (0) and begin (1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.logits = nn.Parameter(torch.tensor([6.0, 6.0, 0.0, 1.0, 0.5, 0.2]))
+
+    def initial_state(self, n, device):
+        return None
+
+    def step_features(self, tokens, state):
+        return None, state
+
+    def step(self, tokens, state):
+        return self.logits.expand(len(tokens), -1), state
+
+
+def assert_no_padding_or_begin_token_before_the_end(ids):
+    ended_before = (ids == 2).long().cumsum(dim=1) - (ids == 2).long()
+    assert not (ids == 1).any()
+    assert not ((ids == 0) & (ended_before == 0)).any()
+
+
+def test_rollout_completions_never_draw_padding_or_the_begin_token():
+    seen = []
+
+    class Recorder(nn.Module):
+        def forward(self, sequences):
+            seen.append(sequences.clone())
+            return torch.zeros(len(sequences), 1)
+
+    samples = torch.tensor([[3, 4, 5, 3, 4, 5]] * 8)
+    seeded_rewards(FavoursSpecialTokens(), Recorder(), samples, n_rollouts=4)
+    assert len(seen) == 6  # the samples, then the completions of 5 prefix lengths
+    for completions in seen:
+        assert_no_padding_or_begin_token_before_the_end(completions)
+
+
+def test_gumbel_samples_never_draw_or_weigh_padding_or_the_begin_token():
+    soft = gumbel_generate(
+        FavoursSpecialTokens(),
+        500,
+        6,
+        beta=1.0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=torch.Generator().manual_seed(0),
+        device=torch.device("cpu"),
+    )
+    ids = soft.argmax(dim=2)
+    assert_no_padding_or_begin_token_before_the_end(ids)
+    # No relaxed weight on them either, except the one-hot padding after the end.
+    assert torch.all(soft[..., 1] == 0)
+    assert torch.all(soft[..., 0][ids != 0] == 0)
+    torch.testing.assert_close(soft.sum(dim=2), torch.ones(500, 6))
 
 
 def test_inverse_temperature_schedules():

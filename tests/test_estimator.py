@@ -496,3 +496,15 @@ def test_sample_never_writes_more_than_max_length_tokens():
     texts = gan.set_params(tokenizer=None).fit(CORPUS).sample(50, temperature=1e4, random_state=0)
     tokenizer = gan.tokenizer_
     assert max(len(tokenizer.tokenize(text)) for text in texts) <= gan.max_length_
+
+
+def test_sample_never_draws_padding_or_the_begin_token():
+    # Near-uniform sampling would draw each of them about once in every
+    # vocabulary-size tokens: padding inside a text, a begin token mid-text.
+    ids = TextTokenizer().fit_transform(CORPUS)
+    gan = TextGAN(embedding_dim=8, hidden_dim=8, pretrain_epochs=1, random_state=0).fit(ids)
+    sampled = gan.sample(500, temperature=1e4, random_state=0)
+    ended_before = np.cumsum(sampled == 2, axis=1) - (sampled == 2)
+    assert not (sampled == 1).any()
+    assert not ((sampled == 0) & (ended_before == 0)).any()
+    assert (sampled >= 3).mean() > 0.5  # the texts are made of real tokens

@@ -126,6 +126,7 @@ def first_token_frequencies(logits, temperature, seed, batch_size, n=20000):
         temperature=temperature,
         random_generator=torch.Generator().manual_seed(seed),
         batch_size=batch_size,
+        never_draw=(),  # every id of these logits is a token
     )
     return np.bincount(ids[:, 0].numpy(), minlength=len(logits)) / n
 
@@ -164,6 +165,46 @@ def test_inverse_cdf_stays_in_range_at_the_ends_of_the_unit_interval():
     assert tokens[2] == 129
     cumulative = weights[3].cumsum(0)
     assert tokens[3] == int(torch.searchsorted(cumulative, 0.5 * cumulative[-1], right=True))
+    # Zero weights (ids never drawn) are skipped even by u = 0.
+    weights[0, :2] = 0.0
+    assert _inverse_cdf(weights, u)[0] == 2
+
+
+@pytest.mark.parametrize("temperature", [1.0, 3.0])
+def test_sampling_never_draws_padding_or_the_begin_token(temperature):
+    # Padding (0) and begin (1) are the model's favourites here; neither may
+    # appear, except the padding written after each text's end token (2).
+    logits = torch.tensor([5.0, 5.0, 0.0, 1.0, 0.5])
+    ids = sample_sequences(
+        FixedDistribution(logits),
+        4000,
+        max_steps=6,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        temperature=temperature,
+        random_generator=torch.Generator().manual_seed(0),
+    )
+    assert not (ids == 1).any()
+    ended_before = (ids == 2).long().cumsum(dim=1) - (ids == 2).long()
+    assert not ((ids == 0) & (ended_before == 0)).any()
+    first = np.bincount(ids[:, 0].numpy(), minlength=5) / len(ids)
+    expected = torch.softmax(logits[2:] / temperature, dim=0).numpy()
+    np.testing.assert_allclose(first[2:], expected, atol=0.02)
+
+
+def test_sampling_draws_the_ids_it_is_told_to_avoid_only_when_allowed():
+    ids = sample_sequences(
+        FixedDistribution([5.0, 5.0, 0.0, 1.0]),
+        200,
+        max_steps=1,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=torch.Generator().manual_seed(0),
+        never_draw=(3,),
+    )
+    assert set(ids[:, 0].tolist()) <= {0, 1, 2} and (ids == 0).any() and (ids == 1).any()
 
 
 def test_decoding_buffer_is_aligned_and_gives_the_step_logits():
@@ -181,7 +222,7 @@ def test_decoding_buffer_is_aligned_and_gives_the_step_logits():
 
 
 def test_sampling_pads_after_the_end_token_and_is_seeded():
-    module = FixedDistribution([0.0, 0.0, 0.0])  # token 2 is the end token
+    module = FixedDistribution([0.0] * 5)  # token 2 is the end token, 3 and 4 words
     draw = lambda seed: sample_sequences(  # noqa: E731
         module,
         50,

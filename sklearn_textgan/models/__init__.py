@@ -15,6 +15,7 @@ from ._relational import RelationalMemoryGenerator
 from ._sequences import (
     begin_tokens,
     class_begin_ids,
+    never_drawn_ids,
     sample_sequences,
     shift_right,
     summed_nll,
@@ -41,6 +42,7 @@ __all__ = [
     "init_parameters",
     "linear_cross_entropy",
     "linear_token_nll",
+    "never_drawn_ids",
     "sample_sequences",
     "set_random_generator",
     "shift_right",

@@ -32,6 +32,7 @@ from ._output import aligned_width, linear_cross_entropy, linear_token_nll, pad_
 __all__ = [
     "BeginIds",
     "class_begin_ids",
+    "never_drawn_ids",
     "sample_sequences",
     "shift_right",
     "summed_nll",
@@ -183,6 +184,29 @@ def token_log_likelihood(
     return out
 
 
+def never_drawn_ids(
+    never_draw: tuple[int, ...] | None, bos_id: BeginIds, pad_id: int, device: torch.device
+) -> torch.Tensor:
+    """The ids (LongTensor) that sampling must never draw.
+
+    ``never_draw`` when given; otherwise the padding id and, when it is one
+    int, the begin id: tokens that are never a training target, so a model
+    only gives them a small probability, which a high temperature raises.
+    (A class-conditional generator's begin ids lie outside its output layer.)
+
+    Examples
+    --------
+    >>> import torch
+    >>> never_drawn_ids(None, bos_id=1, pad_id=0, device=torch.device("cpu"))
+    tensor([0, 1])
+    >>> never_drawn_ids(None, bos_id=torch.tensor([10, 11]), pad_id=0, device=torch.device("cpu"))
+    tensor([0])
+    """
+    if never_draw is None:
+        never_draw = (pad_id,) if isinstance(bos_id, torch.Tensor) else (pad_id, bos_id)
+    return torch.tensor(sorted(set(never_draw)), dtype=torch.long, device=device)
+
+
 def next_token_logits(
     generator: nn.Module, tokens: torch.Tensor, state, buffer: torch.Tensor | None = None
 ) -> tuple[torch.Tensor, object]:
@@ -224,11 +248,13 @@ def draw_tokens(
     generator: torch.Generator | None,
     *,
     in_place: bool = False,
+    never: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """One token per row by inverse-CDF sampling (much faster than torch.multinomial on CPU).
 
     With ``in_place=True`` the float32 ``logits`` are overwritten (they hold the
     unnormalised weights afterwards); otherwise the caller's tensor is left alone.
+    The column ids in ``never`` (a LongTensor) are never drawn.
 
     Examples
     --------
@@ -237,6 +263,8 @@ def draw_tokens(
     >>> logits = torch.tensor([[0.0, 50.0, 0.0], [-50.0, -50.0, 0.0]])
     >>> draw_tokens(logits, 1.0, torch.Generator().manual_seed(0))
     tensor([1, 2])
+    >>> draw_tokens(logits, 1.0, torch.Generator().manual_seed(0), never=torch.tensor([1]))
+    tensor([0, 2])
     """
     logits = logits.float()
     # Weights 2 ** ((logits - max) * log2(e) / T): exp2 runs about 1.5x faster
@@ -245,6 +273,10 @@ def draw_tokens(
     shift = logits.amax(dim=1, keepdim=True).mul_(-scale)
     weights = torch.add(shift, logits, alpha=scale, out=logits if in_place else None)
     weights = weights.clamp_(min=_LOWEST_EXPONENT * _LOG2_E).exp2_()
+    if never is not None:
+        # Zero weights, not very low logits: the clamp gives every logit a weight.
+        # A zero weight is never the first to pass the target, even at u = 0.
+        weights.index_fill_(1, never, 0.0)
     u = torch.rand((logits.shape[0], 1), generator=generator, device=logits.device)
     return _inverse_cdf(weights, u)
 
@@ -312,6 +344,7 @@ def sample_sequences(
     random_generator: torch.Generator | None = None,
     batch_size: int = 512,
     device: torch.device | None = None,
+    never_draw: tuple[int, ...] | None = None,
 ) -> torch.Tensor:
     """Ancestral sampling of ``n_samples`` sequences of at most ``max_steps`` tokens.
 
@@ -319,7 +352,8 @@ def sample_sequences(
     reaches ``max_steps`` without one is left without an end token. Sampling
     runs in batches of ``batch_size`` rows so memory stays bounded (and the
     logits of a batch stay in cache). ``bos_id`` may hold one begin id per
-    row (shape ``(n_samples,)``) for a class-conditional generator.
+    row (shape ``(n_samples,)``) for a class-conditional generator. The ids
+    ``never_draw`` are never drawn (default: see :func:`never_drawn_ids`).
 
     Examples
     --------
@@ -339,6 +373,7 @@ def sample_sequences(
     device = device or next(generator.parameters()).device
     was_training = generator.training
     generator.eval()
+    never = never_drawn_ids(never_draw, bos_id, pad_id, device)
     chunks = []
     per_row = isinstance(bos_id, torch.Tensor)
     if per_row:
@@ -355,7 +390,9 @@ def sample_sequences(
         buffer = logits_buffer(generator, size, device)
         for t in range(max_steps):
             logits, state = next_token_logits(generator, tokens, state, buffer)
-            tokens = draw_tokens(logits, temperature, random_generator, in_place=buffer is not None)
+            tokens = draw_tokens(
+                logits, temperature, random_generator, in_place=buffer is not None, never=never
+            )
             out[:, t] = tokens.masked_fill(finished, pad_id)
             finished |= tokens == eos_id
             # Checked only every few steps: the host sync costs more than a few wasted steps.

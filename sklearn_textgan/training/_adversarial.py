@@ -281,6 +281,7 @@ class AdversarialAlgorithm(Algorithm):
             pad_id=self.config.pad_id,
             random_generator=state.random_generator,
             device=state.device,
+            never_draw=self.config.never_drawn,
         )
 
     def fake_batch(

@@ -56,6 +56,11 @@ class TrainingConfig:
     gumbel_temperature: float = 100.0
     temperature_schedule: str = "exp"
 
+    @property
+    def never_drawn(self) -> tuple[int, ...]:
+        """Ids that sampling never draws: padding and the begin token, never a training target."""
+        return (self.pad_id, self.bos_id)
+
 
 @dataclass
 class TrainingState:

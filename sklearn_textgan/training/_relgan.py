@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..models import begin_tokens
+from ..models import begin_tokens, never_drawn_ids
 from ._adversarial import AdversarialAlgorithm
 from ._base import TrainingState
 from ._registry import register_algorithm
@@ -29,6 +29,7 @@ def gumbel_generate(
     pad_id: int,
     random_generator: torch.Generator | None,
     device: torch.device,
+    never_draw: tuple[int, ...] | None = None,
 ) -> torch.Tensor:
     """Relaxed one-hot sequences (n, width, vocab), differentiable w.r.t. the generator.
 
@@ -37,7 +38,9 @@ def gumbel_generate(
     sees is ``softmax(beta * (logits + g))``, which tends to that one-hot as
     the inverse temperature ``beta`` grows. After the end token the rows are
     the one-hot padding token. ``bos_id`` may hold one begin id per row (a
-    class-conditional generator).
+    class-conditional generator). The ids ``never_draw`` (default: see
+    :func:`~sklearn_textgan.models.never_drawn_ids`) are neither drawn nor
+    given any relaxed weight.
 
     Examples
     --------
@@ -65,6 +68,7 @@ def gumbel_generate(
     """
     state = generator.initial_state(n, device)
     tokens = begin_tokens(bos_id, n, device)
+    never = never_drawn_ids(never_draw, bos_id, pad_id, device)
     finished = torch.zeros(n, dtype=torch.bool, device=device)
     rows = []
     for _ in range(width):
@@ -72,7 +76,7 @@ def gumbel_generate(
         uniform = torch.rand(logits.shape, generator=random_generator, device=device)
         exponential = -torch.log(uniform.clamp(min=1e-10))
         gumbel = -torch.log(exponential.clamp(min=1e-10))
-        perturbed = logits.float() + gumbel
+        perturbed = (logits.float() + gumbel).index_fill(1, never, float("-inf"))
         tokens = perturbed.argmax(dim=1)
         soft = F.softmax(beta * perturbed, dim=1)
         padding = F.one_hot(torch.full_like(tokens, pad_id), soft.shape[1]).float()
@@ -146,6 +150,7 @@ class RelGAN(AdversarialAlgorithm):
             pad_id=self.config.pad_id,
             random_generator=state.random_generator,
             device=state.device,
+            never_draw=self.config.never_drawn,
         )
 
     def fake_batch(

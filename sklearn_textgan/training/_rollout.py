@@ -26,7 +26,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..models._sequences import begin_tokens, draw_tokens, logits_buffer, next_token_logits
+from ..models._sequences import (
+    begin_tokens,
+    draw_tokens,
+    logits_buffer,
+    never_drawn_ids,
+    next_token_logits,
+)
 
 __all__ = ["class_probability", "rollout_rewards"]
 
@@ -77,8 +83,12 @@ def rollout_rewards(
     pad_id: int,
     random_generator: torch.Generator | None,
     class_labels: torch.Tensor | None = None,
+    never_draw: tuple[int, ...] | None = None,
 ) -> torch.Tensor:
     """Rewards of shape (B, T) for ``samples`` (B, T); 0 after a sequence has ended.
+
+    The completions never draw the ids ``never_draw`` (default: see
+    :func:`~sklearn_textgan.models.never_drawn_ids`).
 
     Examples
     --------
@@ -107,6 +117,7 @@ def rollout_rewards(
     batch, width = samples.shape
     rewards = torch.zeros(batch, width, device=samples.device)
     rewards[:, -1] = _realness(discriminator, samples, class_labels)
+    never = never_drawn_ids(never_draw, bos_id, pad_id, samples.device)
     if isinstance(bos_id, torch.Tensor):
         bos_id = bos_id.repeat(n_rollouts)
     repeated_labels = None if class_labels is None else class_labels.repeat(n_rollouts)
@@ -134,6 +145,7 @@ def rollout_rewards(
                 buffer,
                 eos_id,
                 pad_id,
+                never,
                 random_generator,
             )
             realness = _realness(
@@ -154,9 +166,10 @@ def _complete(
     buffer: torch.Tensor | None,
     eos_id: int,
     pad_id: int,
+    never: torch.Tensor,
     random_generator: torch.Generator | None,
 ) -> torch.Tensor:
-    """Keep the first ``prefix`` tokens of each row and sample the rest.
+    """Keep the first ``prefix`` tokens of each row and sample the rest (never the ids ``never``).
 
     ``state`` is the policy's state after reading all but the last prefix
     token, ``tokens`` (rows,) that last token; ``buffer`` is the policy's
@@ -167,7 +180,9 @@ def _complete(
     finished = (sequences[:, :prefix] == eos_id).any(dim=1)
     for position in range(prefix, width):
         logits, state = next_token_logits(policy, tokens, state, buffer)
-        tokens = draw_tokens(logits, 1.0, random_generator, in_place=buffer is not None)
+        tokens = draw_tokens(
+            logits, 1.0, random_generator, in_place=buffer is not None, never=never
+        )
         out[:, position] = tokens.masked_fill(finished, pad_id)
         finished |= tokens == eos_id
     return out

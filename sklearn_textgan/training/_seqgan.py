@@ -62,6 +62,7 @@ class SeqGAN(AdversarialAlgorithm):
             pad_id=config.pad_id,
             random_generator=state.random_generator,
             class_labels=labels,
+            never_draw=config.never_drawn,
         )
         state.generator.train()
         log_probs = token_log_probs(
