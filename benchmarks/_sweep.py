@@ -28,6 +28,8 @@ TEMPERATURES = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25)
 # slot, 2 heads of 256) and its 64-representation CNN discriminator.
 LSTM_GENERATOR = dict(generator="lstm", embedding_dim=32, hidden_dim=32)
 RMC_GENERATOR = dict(generator="rmc", embedding_dim=32, hidden_dim=512, num_heads=2, mem_slots=1)
+# What --generator can swap in for every algorithm's own generator.
+GENERATORS = {"lstm": LSTM_GENERATOR, "rmc": RMC_GENERATOR}
 
 # A smoke run keeps every code path but shrinks the networks to toys.
 QUICK_GENERATOR = dict(embedding_dim=8, hidden_dim=16)
@@ -101,6 +103,13 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
         default=None,
         help="overrides every algorithm's generator learning rate in adversarial training",
     )
+    parser.add_argument(
+        "--generator",
+        choices=list(GENERATORS),
+        default=None,
+        help="overrides every algorithm's generator (lstm: embedding and hidden 32; rmc: 1 slot, "
+        "2 heads of 256); the results file's name says so",
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--data-home", default=None)
@@ -115,12 +124,16 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
 
 
 def results_name(benchmark: str, args: argparse.Namespace) -> str:
-    """The results file's name: a smoke run and each non-default MLE recipe keep their own."""
+    """The results file's name: a smoke run, each non-default MLE recipe and a generator override
+    keep their own."""
     if args.quick:
         return f"{benchmark}_quick"
+    name = benchmark
     if args.mle_recipe != "early-stopping":
-        return f"{benchmark}_{args.mle_recipe}"
-    return benchmark
+        name = f"{name}_{args.mle_recipe}"
+    if getattr(args, "generator", None) is not None:
+        name = f"{name}_{args.generator}"
+    return name
 
 
 class Budget:
@@ -138,8 +151,10 @@ class Budget:
         run_seconds: float | None = None,
         mle_recipe: str = "early-stopping",
         adversarial_learning_rate: float | None = None,
+        generator: str | None = None,
     ) -> None:
         self.settings = settings
+        self.generator_override = generator
         self.mle_recipe = mle_recipe
         self.adversarial_learning_rate = adversarial_learning_rate
         self.quick = quick
@@ -160,6 +175,7 @@ class Budget:
             args.run_seconds,
             args.mle_recipe,
             args.adversarial_learning_rate,
+            args.generator,
         )
 
     def epochs(self, algorithm: str) -> int:
@@ -191,9 +207,14 @@ class Budget:
 
     def generator(self, algorithm: str) -> dict:
         """The generator's parameters of ``algorithm`` (toy sizes in a smoke run)."""
-        params = {
-            k: v for k, v in self.settings[algorithm].items() if k not in ("adversarial", "epochs")
-        }
+        if self.generator_override is not None:
+            params = dict(GENERATORS[self.generator_override])
+        else:
+            params = {
+                k: v
+                for k, v in self.settings[algorithm].items()
+                if k not in ("adversarial", "epochs")
+            }
         return {**params, **QUICK_GENERATOR} if self.quick else params
 
     def adversarial(self, algorithm: str) -> dict:

@@ -125,15 +125,30 @@ def test_verdict_coco_compares_bleu_at_equal_self_bleu(scripts):
     }
 
 
-def test_results_name_keeps_smoke_runs_and_mle_recipes_apart(scripts):
+def test_results_name_keeps_smoke_runs_mle_recipes_and_generators_apart(scripts):
     from _sweep import results_name
 
-    def args(quick, recipe):
-        return argparse.Namespace(quick=quick, mle_recipe=recipe)
+    def args(quick, recipe, generator=None):
+        return argparse.Namespace(quick=quick, mle_recipe=recipe, generator=generator)
 
     assert results_name("oracle", args(False, "early-stopping")) == "oracle"
     assert results_name("oracle", args(False, "fixed")) == "oracle_fixed"
-    assert results_name("coco", args(True, "fixed")) == "coco_quick"
+    assert results_name("oracle", args(False, "fixed", "lstm")) == "oracle_fixed_lstm"
+    assert results_name("coco", args(False, "early-stopping", "rmc")) == "coco_rmc"
+    assert results_name("coco", args(True, "fixed", "lstm")) == "coco_quick"
+
+
+def test_generator_option_overrides_every_algorithms_generator(scripts):
+    from _sweep import LSTM_GENERATOR, RMC_GENERATOR, Budget, algorithm_settings
+
+    settings = algorithm_settings(relgan_epochs=10)
+    own = Budget(settings, quick=False, pretrain_epochs=1, adversarial_epochs=None)
+    assert own.generator("relgan") == RMC_GENERATOR
+    assert own.generator("seqgan") == LSTM_GENERATOR
+    lstm = Budget(settings, False, 1, None, generator="lstm")
+    assert lstm.generator("relgan") == LSTM_GENERATOR  # no relational-memory sizes left over
+    assert lstm.adversarial("relgan") == own.adversarial("relgan")
+    assert Budget(settings, False, 1, None, generator="rmc").generator("mle") == RMC_GENERATOR
 
 
 def test_coco_tokenization_helpers(scripts):
