@@ -201,6 +201,38 @@ def test_relational_memory_output_is_the_flattened_memory():
     torch.testing.assert_close(gen.features(ids)[:, -1], memory.flatten(1))
 
 
+@pytest.mark.parametrize("num_heads", [1, 2, 4])
+def test_two_key_attention_is_attention_over_the_two_keys(num_heads):
+    from sklearn_textgan.models._relational import attention, two_key_attention
+
+    rng = torch.Generator().manual_seed(num_heads)
+    query, *rows = (torch.randn(5, 1, 8, generator=rng, requires_grad=True) for _ in range(5))
+    keys, values = tuple(rows[:2]), tuple(rows[2:])
+    fast = two_key_attention(query, keys, values, num_heads)
+    general = attention(query, torch.cat(keys, dim=1), torch.cat(values, dim=1), num_heads)
+    torch.testing.assert_close(fast, general)
+    weights = torch.randn(fast.shape, generator=rng)
+    fast_grads = torch.autograd.grad((fast * weights).sum(), [query, *rows])
+    general_grads = torch.autograd.grad((general * weights).sum(), [query, *rows])
+    for fast_grad, general_grad in zip(fast_grads, general_grads, strict=True):
+        torch.testing.assert_close(fast_grad, general_grad)
+
+
+def test_single_slot_memory_matches_the_general_attention_path(monkeypatch):
+    from sklearn_textgan.models import _relational
+
+    gen = build("relational").eval()
+    ids = inputs(batch=3, length=5)
+    fast = gen(ids)
+
+    def general(query, keys, values, num_heads):
+        cat = torch.cat
+        return _relational.attention(query, cat(keys, dim=1), cat(values, dim=1), num_heads)
+
+    monkeypatch.setattr(_relational, "two_key_attention", general)
+    torch.testing.assert_close(fast, gen(ids))
+
+
 def test_reset_special_parameters_restores_layer_norms():
     for gen in (build("relational-deep"), build("transformer")):
         norms = [m for m in gen.modules() if isinstance(m, torch.nn.LayerNorm)]

@@ -54,29 +54,53 @@ class _AttentionBlock(nn.Module):
         self.mlp_out = nn.Linear(width, width)
         self.mlp_norm = nn.LayerNorm(width)
 
-    def forward(
-        self,
-        rows: torch.Tensor,
-        query: torch.Tensor,
-        key: torch.Tensor,
-        value: torch.Tensor,
-    ) -> torch.Tensor:
-        """Update ``rows`` (batch, n, width) given their queries and all keys and values.
-
-        ``query`` is (batch, n, width); ``key`` and ``value`` are (batch, m, width), m >= n.
-        """
-        batch, n_rows, width = rows.shape
-        heads = self.num_heads
-
-        def split_heads(x: torch.Tensor) -> torch.Tensor:
-            return x.reshape(batch, -1, heads, width // heads).transpose(1, 2)
-
-        attended = F.scaled_dot_product_attention(
-            split_heads(query), split_heads(key), split_heads(value)
-        )
-        attended = attended.transpose(1, 2).reshape(batch, n_rows, width)
+    def forward(self, rows: torch.Tensor, attended: torch.Tensor) -> torch.Tensor:
+        """Update ``rows`` (batch, n, width) given what they attended to (same shape)."""
         rows = self.attention_norm(rows + attended)
         return self.mlp_norm(rows + self.mlp_out(F.relu(self.mlp_in(rows))))
+
+
+def attention(
+    query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, num_heads: int
+) -> torch.Tensor:
+    """Multi-head dot-product attention without projections: (batch, n, width) out.
+
+    ``query`` is (batch, n, width); ``key`` and ``value`` are (batch, m, width).
+    """
+    batch, n_rows, width = query.shape
+
+    def split_heads(x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(batch, -1, num_heads, width // num_heads).transpose(1, 2)
+
+    attended = F.scaled_dot_product_attention(
+        split_heads(query), split_heads(key), split_heads(value)
+    )
+    return attended.transpose(1, 2).reshape(batch, n_rows, width)
+
+
+def two_key_attention(
+    query: torch.Tensor,
+    keys: tuple[torch.Tensor, torch.Tensor],
+    values: tuple[torch.Tensor, torch.Tensor],
+    num_heads: int,
+) -> torch.Tensor:
+    """:func:`attention` of one query row over exactly two key rows, all (batch, 1, width).
+
+    A softmax over two scores is the sigmoid of their difference, so each
+    head's output is ``v1 + sigmoid((k0 - k1) . q / sqrt(d)) * (v0 - v1)``:
+    a few elementwise operations instead of concatenating the keys and values
+    and a general attention kernel (the single-slot memory's case).
+    """
+    batch, _, width = query.shape
+    head_size = width // num_heads
+    key_difference = (keys[0] - keys[1]).view(batch, num_heads, head_size)
+    scores = (query.view(batch, num_heads, head_size) * key_difference).sum(dim=2, keepdim=True)
+    first_weight = torch.sigmoid(scores * head_size**-0.5)
+    value_difference = (values[0] - values[1]).view(batch, num_heads, head_size)
+    attended = torch.addcmul(
+        values[1].view(batch, num_heads, head_size), first_weight, value_difference
+    )
+    return attended.view(batch, 1, width)
 
 
 class RelationalMemoryGenerator(nn.Module):
@@ -198,22 +222,29 @@ class RelationalMemoryGenerator(nn.Module):
         input row's ``terms`` (each (batch, width), see :meth:`_input_terms`)."""
         width = self.hidden_dim
         first, last = self.blocks[0], len(self.blocks) - 1
+        heads = self.num_heads
         *row_terms, input_gate, forget_gate = (term.unsqueeze(1) for term in terms)
         query, key, value = first.qkv(memory).split(width, dim=-1)
-        key = torch.cat([key, row_terms[-2]], dim=1)
-        value = torch.cat([value, row_terms[-1]], dim=1)
-        if last == 0:
+        if last == 0 and self.mem_slots == 1:
+            # One memory row asks, the memory and the input row answer.
+            keys, values = (key, row_terms[-2]), (value, row_terms[-1])
+            rows = first(memory, two_key_attention(query, keys, values, heads))
+        elif last == 0:
             # The input row is dropped after the update: its query is not needed.
-            rows = first(memory, query, key, value)
+            key = torch.cat([key, row_terms[-2]], dim=1)
+            value = torch.cat([value, row_terms[-1]], dim=1)
+            rows = first(memory, attention(query, key, value, heads))
         else:
+            key = torch.cat([key, row_terms[-2]], dim=1)
+            value = torch.cat([value, row_terms[-1]], dim=1)
             rows = torch.cat([memory, row_terms[0]], dim=1)
             query = torch.cat([query, row_terms[1]], dim=1)
-            rows = first(rows, query, key, value)
+            rows = first(rows, attention(query, key, value, heads))
             for i, block in enumerate(self.blocks[1:], start=1):
                 query, key, value = block.qkv(rows).split(width, dim=-1)
                 if i == last:
                     rows, query = rows[:, : self.mem_slots], query[:, : self.mem_slots]
-                rows = block(rows, query, key, value)
+                rows = block(rows, attention(query, key, value, heads))
         memory_input, memory_forget = self.memory_gate(torch.tanh(memory)).split(width, dim=-1)
         return (
             torch.sigmoid(memory_input + input_gate) * torch.tanh(rows)
