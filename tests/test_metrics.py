@@ -549,6 +549,63 @@ def test_scorers_in_a_grid_search():
     np.testing.assert_allclose(results["mean_test_nll"], default.cv_results_["mean_test_score"])
 
 
+def lowercase(texts):
+    return [text.lower() for text in texts]
+
+
+def shouted(texts):
+    return [text.upper() for text in texts]
+
+
+def test_metrics_of_a_pipeline_are_those_of_its_last_step_on_transformed_texts():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    # The pipeline lowercases what it is given: its generator only knows
+    # lowercase words, so the shouted references only match once lowered.
+    pipe = make_pipeline(FunctionTransformer(lowercase), tiny(pretrain_epochs=1))
+    pipe.fit(shouted(TRAIN))
+    generator = pipe[-1]
+    curve_kwargs = dict(temperatures=(0.8, 1.0), n_samples=30, max_n=2)
+    through_pipe = quality_diversity_curve(
+        pipe, shouted(HELD_OUT), test_texts=shouted(HELD_OUT), **curve_kwargs
+    )
+    direct = quality_diversity_curve(generator, HELD_OUT, test_texts=HELD_OUT, **curve_kwargs)
+    assert through_pipe == direct
+    assert nll_test(pipe, shouted(HELD_OUT), temperature=0.8) == nll_test(
+        generator, HELD_OUT, temperature=0.8
+    )
+    scorers = [
+        make_bleu_scorer(shouted(HELD_OUT), max_n=2, n_samples=30),
+        make_bleu_scorer(max_n=2, n_samples=30),  # the fold is the reference set
+        make_self_bleu_scorer(max_n=2, n_samples=30),
+        make_nll_scorer(temperature=0.8),
+    ]
+    for scorer in scorers:
+        assert scorer(pipe, shouted(HELD_OUT)) == scorer(generator, HELD_OUT), scorer
+
+
+def test_scorers_in_a_grid_search_over_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    pipe = make_pipeline(FunctionTransformer(lowercase), tiny(pretrain_epochs=1))
+    scoring = {
+        "bleu": make_bleu_scorer(shouted(HELD_OUT), max_n=2, n_samples=30),
+        "nll_cool": make_nll_scorer(temperature=0.8),
+    }
+    search = GridSearchCV(
+        pipe, {"textgan__hidden_dim": [8, 16]}, scoring=scoring, refit="nll_cool", cv=2
+    ).fit(shouted(TRAIN[:200]))
+    for name in scoring:
+        assert np.isfinite(search.cv_results_[f"mean_test_{name}"]).all(), name
+    # The shouted references are lowercased by the pipeline before the comparison.
+    best = search.best_estimator_
+    assert scoring["bleu"](best, None) == make_bleu_scorer(HELD_OUT, max_n=2, n_samples=30)(
+        best[-1], None
+    )
+
+
 def test_scorers_compute_their_metric(gan, oracle_setup):
     seed = int(check_random_state(0).randint(0, 2**31 - 1))
     split = gan.tokenizer_.tokenize

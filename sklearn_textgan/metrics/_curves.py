@@ -12,13 +12,12 @@ from sklearn.utils import check_random_state
 from ._bleu import BleuReferences, Texts
 from ._diversity import self_bleu_scores
 from ._likelihood import nll_oracle, nll_test
-from ._sampling import check_sampler, draw_samples, fitted_tokenize, to_oracle_ids, tokenized
+from ._sampling import check_sampler, draw_samples, reference_token_lists, to_oracle_ids
 from ._validation import (
     check_n_samples,
     check_order,
     check_orders,
     check_temperature,
-    check_token_lists,
 )
 
 if TYPE_CHECKING:
@@ -73,8 +72,10 @@ def quality_diversity_curve(
 
     Parameters
     ----------
-    estimator : fitted TextGAN
-        The generator; ``sample`` and (for NLL_test) ``score`` are used.
+    estimator : fitted TextGAN, or fitted Pipeline ending in one
+        The generator; ``sample`` and (for NLL_test) ``score`` are used. A
+        Pipeline's last step is sampled, and the references and test texts
+        pass through the steps before it, as its training texts did.
     references : list of str or list of token lists, default=None
         Real held-out texts for BLEU. Needed unless ``oracle`` is given.
         Texts, and the samples, are split into tokens by the estimator's
@@ -160,11 +161,8 @@ def quality_diversity_curve(
         if n_samples < 2:
             raise ValueError(f"Self-BLEU needs n_samples >= 2, got {n_samples}.")
         # Counted once for every temperature.
-        tokenize = fitted_tokenize(estimator)
-        if tokenize is not None:
-            references = tokenized(references, tokenize)
         reference_set = BleuReferences(
-            check_token_lists(references, name="references"), max(orders)
+            reference_token_lists(references, estimator, "references"), max(orders)
         )
     seed = int(check_random_state(random_state).randint(0, _SEED_HIGH))
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._sampling import split_pipeline
 from ._validation import check_temperature
 
 if TYPE_CHECKING:
@@ -90,15 +91,15 @@ def nll_test(
     Parameters
     ----------
     estimator : fitted TextGAN, or fitted estimator with a ``score`` method
-        The model. A Pipeline ending in a TextGAN works at ``temperature=1``.
+        The model; a Pipeline ending in a TextGAN too.
     texts : list of str or 2-D int array
         Held-out texts (or token ids, for a model fitted on ids).
     temperature : float, default=1.0
         Score the model whose logits are divided by ``temperature``: the
         distribution ``TextGAN.sample(temperature=...)`` draws from, so that
         NLL_test can be traced along a temperature sweep (Caccia et al. 2020).
-        Needs a TextGAN (``generator_`` with an ``output`` layer); the
-        estimator itself is not modified.
+        Needs a TextGAN (``generator_`` with an ``output`` layer), alone or
+        at the end of a Pipeline; the estimator itself is not modified.
 
     Returns
     -------
@@ -135,7 +136,11 @@ def nll_test(
         )
     temperature = check_temperature(temperature)
     if temperature != 1.0:
-        estimator = _tempered(estimator, temperature)
+        # A Pipeline's last step is tempered; its transforms still prepare the texts.
+        transform, last = split_pipeline(estimator)
+        if transform is not None:
+            texts = transform(texts)
+        estimator = _tempered(last, temperature)
     return -float(estimator.score(texts))
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from sklearn.pipeline import Pipeline
 
 from .._tokenizer import EOS_ID, N_SPECIAL_TOKENS, PAD_ID
+from .._validation import is_token_id_array
 from ._validation import check_token_lists
 
 __all__ = [
@@ -12,12 +16,29 @@ __all__ = [
     "draw_samples",
     "fitted_tokenize",
     "id_rows_to_token_lists",
+    "reference_token_lists",
+    "split_pipeline",
     "to_oracle_ids",
     "tokenized",
 ]
 
 
+def split_pipeline(estimator) -> tuple[Callable | None, object]:
+    """A Pipeline's transforms (one callable, or None) and its last step; else (None, estimator).
+
+    A Pipeline has no ``sample`` method: the metrics sample from its last
+    step, and pass the texts they compare the samples with (references,
+    held-out texts) through the steps before it, as the Pipeline passed the
+    training texts.
+    """
+    if isinstance(estimator, Pipeline):
+        transforms = estimator[:-1]
+        return (transforms.transform if len(transforms) else None), estimator[-1]
+    return None, estimator
+
+
 def check_sampler(estimator) -> None:
+    _, estimator = split_pipeline(estimator)
     if not callable(getattr(estimator, "sample", None)):
         raise TypeError(
             "This metric samples from the estimator: it needs a fitted generator with a "
@@ -31,8 +52,9 @@ def fitted_tokenize(estimator):
 
     A word-level TextTokenizer writes "sat." for the tokens "sat" and ".", so
     splitting its samples on whitespace would not give the tokens it wrote;
-    its own ``tokenize`` does.
+    its own ``tokenize`` does. For a Pipeline, its last step's tokenizer.
     """
+    _, estimator = split_pipeline(estimator)
     return getattr(getattr(estimator, "tokenizer_", None), "tokenize", None)
 
 
@@ -47,15 +69,33 @@ def draw_samples(estimator, n_samples: int, temperature: float, seed: int) -> tu
     Texts are split by the estimator's fitted tokenizer (on whitespace
     without one). Id rows (from a model fitted on ids) are cut at their
     first end or padding id, so that only written tokens are compared.
+    A Pipeline samples from its last step.
     """
     check_sampler(estimator)
-    samples = estimator.sample(n_samples, temperature=temperature, random_state=seed)
+    _, generator = split_pipeline(estimator)
+    samples = generator.sample(n_samples, temperature=temperature, random_state=seed)
     if isinstance(samples, np.ndarray):
         return id_rows_to_token_lists(samples), samples
     tokenize = fitted_tokenize(estimator)
     if tokenize is not None:
         return check_token_lists(tokenized(samples, tokenize), name="samples"), samples
     return check_token_lists(samples, name="samples"), samples
+
+
+def reference_token_lists(texts, estimator, name: str) -> list:
+    """Real texts as token lists, split as ``estimator``'s samples are (see :func:`draw_samples`).
+
+    A Pipeline's transforms are applied first; rows of token ids are cut at
+    their end token like sampled ids; texts are split by the fitted tokenizer
+    (on whitespace without one).
+    """
+    transform, _ = split_pipeline(estimator)
+    if transform is not None:
+        texts = transform(texts)
+    if is_token_id_array(texts):
+        return id_rows_to_token_lists(texts)
+    tokenize = fitted_tokenize(estimator)
+    return check_token_lists(tokenized(texts, tokenize) if tokenize else texts, name=name)
 
 
 def id_rows_to_token_lists(ids: np.ndarray) -> list[list]:

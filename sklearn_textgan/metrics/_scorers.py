@@ -4,7 +4,10 @@ A classifier's scorer compares predictions on ``X`` with ``y``; a generator
 has neither, so these scorers sample texts from the estimator and judge them
 (BLEU, Self-BLEU, NLL_oracle), or score the held-out fold ``X`` (NLL_test).
 Figures where lower is better are negated, like scikit-learn's ``neg_*``
-scorers, so that ``GridSearchCV`` can maximise every one of them.
+scorers, so that ``GridSearchCV`` can maximise every one of them. A Pipeline
+ending in a TextGAN is scored through its last step: the samples are that
+step's, and the texts they are compared with (references, the held-out fold)
+pass through the steps before it first.
 """
 
 from __future__ import annotations
@@ -15,16 +18,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._validation import is_token_id_array
 from ._bleu import BleuReferences, Texts
 from ._diversity import self_bleu
 from ._likelihood import nll_oracle, nll_test
 from ._sampling import (
     draw_samples,
     fitted_tokenize,
-    id_rows_to_token_lists,
+    reference_token_lists,
+    split_pipeline,
     to_oracle_ids,
-    tokenized,
 )
 from ._validation import check_n_samples, check_order, check_temperature, check_token_lists
 
@@ -79,16 +81,11 @@ class _BleuScorer(_GenerativeScorer):
         max_n = self._settings["max_n"]
         # Samples are split by the estimator's own tokenizer (see draw_samples):
         # the references must be split the same way.
-        tokenize = fitted_tokenize(estimator)
         if self._references is None:
-            # The held-out fold is the reference set; ids are cut like the samples.
-            if is_token_id_array(X):
-                references = id_rows_to_token_lists(X)
-            else:
-                references = check_token_lists(tokenized(X, tokenize) if tokenize else X, name="X")
-            reference_set = BleuReferences(references, max_n)
-        elif tokenize is not None:
-            references = check_token_lists(tokenized(self._references, tokenize), name="references")
+            # The held-out fold is the reference set.
+            reference_set = BleuReferences(reference_token_lists(X, estimator, "X"), max_n)
+        elif fitted_tokenize(estimator) is not None or split_pipeline(estimator)[0] is not None:
+            references = reference_token_lists(self._references, estimator, "references")
             reference_set = BleuReferences(references, max_n)
         else:
             if self._reference_set is None:
