@@ -197,6 +197,7 @@ def never_drawn_ids(
     Examples
     --------
     >>> import torch
+    >>> from sklearn_textgan.models import never_drawn_ids
     >>> never_drawn_ids(None, bos_id=1, pad_id=0, device=torch.device("cpu"))
     tensor([0, 1])
     >>> never_drawn_ids(None, bos_id=torch.tensor([10, 11]), pad_id=0, device=torch.device("cpu"))
