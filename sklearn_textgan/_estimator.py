@@ -433,6 +433,19 @@ class TextGAN(DensityMixin, BaseEstimator):
         self : TextGAN
             The fitted estimator.
         """
+        # A fit that fails (bad y, a bad setting found late, an error while
+        # training a new model) must not leave a fitted model half replaced:
+        # a new tokenizer decoding the old generator would sample nonsense.
+        fitted_before = _fitted_attributes(self)
+        try:
+            return self._fit(X, y)
+        except TrainingDivergedError:
+            raise  # it keeps the last good weights on purpose (see below)
+        except BaseException:
+            _restore_fitted_attributes(self, fitted_before)
+            raise
+
+    def _fit(self, X, y) -> TextGAN:
         algorithm_class = get_algorithm(self.algorithm)
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
@@ -1190,6 +1203,25 @@ class TextGAN(DensityMixin, BaseEstimator):
         super().__setstate__(state)
 
 
+def _fitted_attributes(estimator: TextGAN) -> dict:
+    """The estimator's fitted state: its attributes whose names end in an underscore."""
+    return {key: value for key, value in vars(estimator).items() if key.endswith("_")}
+
+
+def _restore_fitted_attributes(estimator: TextGAN, fitted: dict) -> None:
+    """Put back the fitted state that :func:`_fitted_attributes` took."""
+    for key in list(_fitted_attributes(estimator)):
+        if key not in fitted:
+            delattr(estimator, key)
+    vars(estimator).update(fitted)
+    # A warm start moves the fitted modules to the fit's device in place.
+    device = fitted.get("device_")
+    for name in ("generator_", "discriminator_"):
+        module = fitted.get(name)
+        if module is not None and device is not None:
+            module.to(device)
+
+
 def _same_classes(a: np.ndarray, b: np.ndarray) -> bool:
     return len(a) == len(b) and bool(np.all(a == b))
 
@@ -1204,6 +1236,11 @@ def _check_ids(ids) -> np.ndarray:
         raise ValueError(f"Token ids must be non-negative, found {int(ids.min())}.")
     if len(ids) == 0:
         raise ValueError("X is empty: at least one text is required.")
+    if ids.shape[1] == 0:
+        raise ValueError("Token ids have no columns: each row needs at least an end token.")
+    # Checked before the cast: an unsigned id of 2**63 or more would wrap to a negative one.
+    if ids.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"Token id {int(ids.max())} is too large for a 64-bit integer.")
     return ids.astype(np.int64, copy=False)
 
 

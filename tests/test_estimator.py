@@ -508,3 +508,66 @@ def test_sample_never_draws_padding_or_the_begin_token():
     assert not (sampled == 1).any()
     assert not ((sampled == 0) & (ended_before == 0)).any()
     assert (sampled >= 3).mean() > 0.5  # the texts are made of real tokens
+
+
+OTHER_CORPUS = ["zebra quagga unicorn yak", "llama alpaca emu okapi", "ibis heron crane stork"] * 4
+
+
+def fitted_state(gan):
+    """What a refit must leave alone when it fails: the fitted attributes and the samples."""
+    attributes = {key: value for key, value in vars(gan).items() if key.endswith("_")}
+    return attributes, gan.sample(5, random_state=0), gan.score(HELD_OUT)
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        # Each fails after the new texts were encoded, late in fit.
+        (dict(y=["a"] * len(OTHER_CORPUS)), ValueError),  # one class only
+        (dict(params=dict(algorithm="dense", discriminator="cnn")), ValueError),
+        (dict(params=dict(generator="rmc", num_heads=3)), ValueError),
+    ],
+)
+def test_a_failed_refit_leaves_the_fitted_model_as_it_was(change, error):
+    gan = tiny().fit(CORPUS)
+    attributes, samples, score = fitted_state(gan)
+    gan.set_params(**change.get("params", {}))
+    with pytest.raises(error):
+        gan.fit(OTHER_CORPUS, change.get("y"))
+    after_attributes, after_samples, after_score = fitted_state(gan)
+    assert after_attributes.keys() == attributes.keys()
+    assert all(after_attributes[key] is value for key, value in attributes.items())
+    assert after_samples == samples and after_score == score
+
+
+def test_an_error_while_training_a_new_model_keeps_the_old_one(monkeypatch):
+    from sklearn_textgan.training import MaximumLikelihood
+
+    gan = tiny().fit(CORPUS)
+    attributes, samples, score = fitted_state(gan)
+
+    def broken(self, state):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(MaximumLikelihood, "fit", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        gan.fit(OTHER_CORPUS, ["x", "y"] * 6)  # labels: the refit would add classes_
+    assert not hasattr(gan, "classes_")
+    after_attributes, after_samples, after_score = fitted_state(gan)
+    assert all(after_attributes[key] is value for key, value in attributes.items())
+    assert after_samples == samples and after_score == score
+
+
+@pytest.mark.parametrize(
+    "ids, message",
+    [
+        (np.array([[4, 2**64 - 1, 2]], dtype=np.uint64), "too large"),
+        (np.zeros((3, 0), dtype=np.int64), "no columns"),
+    ],
+)
+def test_bad_id_arrays_get_clear_errors(ids, message):
+    with pytest.raises(ValueError, match=message):
+        tiny().fit(ids)
+    fitted = tiny(pretrain_epochs=1).fit(TextTokenizer().fit_transform(CORPUS))
+    with pytest.raises(ValueError, match=message):
+        fitted.score_samples(ids)
