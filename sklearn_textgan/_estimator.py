@@ -18,7 +18,7 @@ from ._device import loadable_device, resolve_device
 from ._labels import check_training_labels, encode_labels
 from ._persistence import fit_fingerprint, load_estimator, save_estimator
 from ._tokenizer import BOS_ID, EOS_ID, N_SPECIAL_TOKENS, PAD_ID, UNK_ID, TextTokenizer
-from ._validation import check_texts, is_token_id_array
+from ._validation import MIN_TEMPERATURE, check_texts, is_token_id_array
 from .models import (
     DISCRIMINATORS,
     GENERATORS,
@@ -1046,8 +1046,11 @@ class TextGAN(DensityMixin, BaseEstimator):
             raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
         if isinstance(temperature, bool) or not isinstance(temperature, Real):
             raise TypeError(f"temperature must be a float, got {type(temperature).__name__}.")
-        if not (np.isfinite(temperature) and temperature > 0):
-            raise ValueError(f"temperature must be a positive finite number, got {temperature}.")
+        if not (np.isfinite(temperature) and temperature >= MIN_TEMPERATURE):
+            raise ValueError(
+                f"temperature must be a finite number of at least {MIN_TEMPERATURE:g} (lower "
+                f"ones all draw the most likely token), got {temperature}."
+            )
         if return_labels and not self._is_conditional():
             raise ValueError(
                 "This TextGAN was fitted without labels, so its texts have no class: "

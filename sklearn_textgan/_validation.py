@@ -7,16 +7,21 @@ inside numpy or torch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 
 import numpy as np
 
-__all__ = ["check_texts", "is_token_id_array"]
+__all__ = ["MIN_TEMPERATURE", "check_texts", "is_token_id_array"]
 
 
 def is_token_id_array(X: object) -> bool:
     """Return True when ``X`` is a 2-D array of integer token ids."""
     return isinstance(X, np.ndarray) and X.ndim == 2 and np.issubdtype(X.dtype, np.integer)
+
+
+# The lowest sampling temperature accepted. Below it 1 / temperature times a
+# logit can leave float32's range, and sampling is greedy long before that.
+MIN_TEMPERATURE = 1e-6
 
 
 def check_texts(X: object, *, name: str = "X", allow_empty: bool = False) -> list[str]:
@@ -63,6 +68,11 @@ def check_texts(X: object, *, name: str = "X", allow_empty: bool = False) -> lis
         raise TypeError(f"{name} must be a 1-D collection of str, got {type(X).__name__}.")
     if not isinstance(X, Iterable):
         raise TypeError(f"{name} must be a list of str, got {type(X).__name__}.")
+    if isinstance(X, Mapping | Set):
+        # A dict iterates over its keys, a set in an order that changes between runs.
+        raise TypeError(
+            f"{name} must be an ordered collection of str such as a list, got {type(X).__name__}."
+        )
     texts = list(X)
     if not texts and not allow_empty:
         raise ValueError(f"{name} is empty: at least one text is required.")

@@ -176,6 +176,8 @@ def test_accepts_tuple_ndarray_and_generator_of_strings():
         (["", "   ", "\n"], ValueError, "no tokens"),
         (np.array([["a", "b"]]), TypeError, "1-D"),
         (42, TypeError, "int"),
+        ({"text": ["a cat sat."]}, TypeError, "ordered collection"),
+        ({"a cat sat.", "a dog ran."}, TypeError, "ordered collection"),
     ],
 )
 def test_bad_training_input_gives_clear_errors(X, error, message):
@@ -241,11 +243,17 @@ def test_auto_device_resolves():
         ({"temperature": 0.0}, ValueError),
         ({"temperature": float("inf")}, ValueError),
         ({"temperature": "hot"}, TypeError),
+        ({"temperature": 1e-45}, ValueError),  # 1 / temperature overflows float32
     ],
 )
 def test_bad_sample_arguments(fitted, kwargs, error):
     with pytest.raises(error):
         fitted.sample(**kwargs)
+
+
+def test_the_lowest_temperature_samples_the_most_likely_tokens(fitted):
+    coldest = fitted.sample(20, temperature=1e-6, random_state=0)
+    assert coldest == fitted.sample(20, temperature=1e-6, random_state=1)
 
 
 # --------------------------------------------------------------- sampling

@@ -219,7 +219,7 @@ def test_bleu_accepts_token_lists_and_id_arrays():
     as_text = bleu(["1 2 3 4", "2 3 5"], ["1 2 3", "3 5 6 7"], max_n=3)
     as_lists = bleu([[1, 2, 3, 4], (2, 3, 5)], [[1, 2, 3], [3, 5, 6, 7]], max_n=3)
     assert as_text == as_lists
-    rows = np.array([[1, 2, 3], [2, 3, 5]])
+    rows = np.array([[4, 5, 6, 2], [5, 6, 7, 2]])  # token ids, then the end id
     assert bleu(rows, rows, max_n=3) == pytest.approx(1.0)
 
 
@@ -261,7 +261,8 @@ def test_bleu_and_self_bleu_agree_with_nltk_on_random_corpora(hypotheses, refere
         (lambda: bleu(["a", 3], ["a"]), TypeError, "element 1 is int"),
         (lambda: bleu([[["a"]]], ["a"]), TypeError, "hashable"),
         (lambda: bleu(np.zeros((1, 1, 1)), ["a"]), TypeError, "shape"),
-        (lambda: bleu(["a"], ["a"], max_n=0), ValueError, "max_n must be at least 1"),
+        (lambda: bleu(["a"], ["a"], max_n=0), ValueError, "max_n must be from 1 to 100"),
+        (lambda: bleu(["a"], ["a"], max_n=10**9), ValueError, "max_n must be from 1 to 100"),
         (lambda: bleu(["a"], ["a"], max_n=2.0), TypeError, "max_n must be an int"),
         (lambda: bleu(["a"], ["a"], max_n=True), TypeError, "max_n must be an int"),
         (lambda: bleu_scores(["a"], ["a"], max_n=4), TypeError, "sequence of int"),
@@ -272,6 +273,16 @@ def test_bleu_and_self_bleu_agree_with_nltk_on_random_corpora(hypotheses, refere
 def test_bleu_rejects_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_id_rows_are_cut_at_their_end_token_by_every_metric():
+    # The layout TextGAN.sample writes: tokens, the end id (2), padding (0).
+    hypotheses = np.array([[4, 5, 2, 0, 0, 0], [6, 7, 5, 2, 0, 0]])
+    references = np.array([[4, 5, 6, 2, 0, 0], [5, 6, 7, 5, 2, 0]])
+    as_lists = [[4, 5], [6, 7, 5]], [[4, 5, 6], [5, 6, 7, 5]]
+    assert bleu(hypotheses, references, 2) == bleu(*as_lists, 2)
+    assert self_bleu(hypotheses, 2) == self_bleu(as_lists[0], 2)
+    assert distinct_n(hypotheses, 2) == distinct_n(as_lists[0], 2) == 1.0
 
 
 # ----------------------------------------------------------------- Self-BLEU
@@ -338,7 +349,7 @@ def test_distinct_n_hand_computed():
 
 
 def test_distinct_n_rejects_bad_input():
-    with pytest.raises(ValueError, match="n must be at least 1"):
+    with pytest.raises(ValueError, match="n must be from 1 to 100"):
         distinct_n(["a"], 0)
     with pytest.raises(ValueError, match="texts is empty"):
         distinct_n([], 1)
@@ -519,6 +530,22 @@ def test_quality_diversity_curve_rejects_bad_input(gan, kwargs, error, message):
         quality_diversity_curve(gan, **kwargs)
 
 
+def test_reference_texts_must_not_be_one_string(gan):
+    with pytest.raises(TypeError, match="single str"):
+        make_bleu_scorer("the cat sat on the mat")
+    with pytest.raises(TypeError, match="single str"):
+        quality_diversity_curve(gan, "the cat", temperatures=(1.0,), n_samples=5)
+    with pytest.raises(ValueError, match="test_texts is empty"):
+        quality_diversity_curve(gan, HELD_OUT, test_texts=[], n_samples=5)
+
+
+def test_nll_test_of_an_unfitted_model_at_a_temperature_says_so():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        nll_test(tiny(), HELD_OUT, temperature=2.0)
+
+
 def test_quality_diversity_curve_needs_a_sampler():
     with pytest.raises(TypeError, match="sample"):
         quality_diversity_curve(object(), ["a b"])
@@ -647,6 +674,8 @@ def test_scorers_pickle_and_print(gan):
     "call, error, message",
     [
         (lambda: make_bleu_scorer(["a"], max_n=0), ValueError, "max_n"),
+        (lambda: make_self_bleu_scorer(random_state="x"), ValueError, "random_state"),
+        (lambda: make_bleu_scorer(["a"], random_state=-1), ValueError, "random_state"),
         (lambda: make_bleu_scorer([]), ValueError, "references is empty"),
         (lambda: make_bleu_scorer(n_samples=0), ValueError, "n_samples"),
         (lambda: make_bleu_scorer(temperature="hot"), TypeError, "temperature"),

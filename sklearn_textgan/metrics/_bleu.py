@@ -57,8 +57,9 @@ def bleu_scores(
     Parameters
     ----------
     hypotheses : list of str or list of token lists
-        Generated texts. A str is split on whitespace; a token list (or a row
-        of a 2-D array of token ids) is used as it is.
+        Generated texts. A str is split on whitespace; a token list is used
+        as it is; a 2-D integer array holds token ids as ``TextGAN.sample``
+        writes them, each row cut at its first end or padding id.
     references : list of str or list of token lists
         The reference set every hypothesis is compared with, typically real
         held-out texts (Image COCO: the 10,000 test captions).
@@ -125,8 +126,9 @@ def bleu(
     Parameters
     ----------
     hypotheses : list of str or list of token lists
-        Generated texts. A str is split on whitespace; a token list (or a row
-        of a 2-D array of token ids) is used as it is. Tokenize hypotheses and
+        Generated texts. A str is split on whitespace; a token list is used
+        as it is; a 2-D integer array holds token ids as ``TextGAN.sample``
+        writes them, each row cut at its first end or padding id. Tokenize hypotheses and
         references the same way.
     references : list of str or list of token lists
         The reference set, typically real held-out texts. Report how many

@@ -154,6 +154,8 @@ def quality_diversity_curve(
             "reported beside NLL_test (coverage), since a model that repeats one likely "
             "sequence has an excellent NLL_oracle."
         )
+    if test_texts is not None and len(test_texts) == 0:
+        raise ValueError("test_texts is empty: give held-out texts for NLL_test.")
     if oracle is not None and not callable(getattr(oracle, "nll", None)):
         raise TypeError(f"oracle must have an nll method, got {type(oracle).__name__}.")
     reference_set = None

@@ -21,7 +21,7 @@ def self_bleu_scores(
 
     Parameters
     ----------
-    texts : list of str or list of token lists
+    texts : list of str, list of token lists, or 2-D int array of token ids (cut at the end id)
         Generated texts, at least two. A str is split on whitespace.
     max_n : sequence of int, default=(2, 3, 4, 5)
         The orders n of the Self-BLEU-n to compute.
@@ -81,7 +81,7 @@ def self_bleu(texts: Texts, max_n: int = 4, *, average: bool = True) -> float | 
 
     Parameters
     ----------
-    texts : list of str or list of token lists
+    texts : list of str, list of token lists, or 2-D int array of token ids (cut at the end id)
         Generated texts, at least two. A str is split on whitespace. Report
         how many: Self-BLEU rises with the size of the set.
     max_n : int, default=4
@@ -131,7 +131,7 @@ def distinct_n(texts: Texts, n: int = 2) -> float:
 
     Parameters
     ----------
-    texts : list of str or list of token lists
+    texts : list of str, list of token lists, or 2-D int array of token ids (cut at the end id)
         Generated texts. A str is split on whitespace.
     n : int, default=2
         The n-gram order.

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ._sampling import split_pipeline
 from ._validation import check_temperature
@@ -138,6 +140,8 @@ def nll_test(
     if temperature != 1.0:
         # A Pipeline's last step is tempered; its transforms still prepare the texts.
         transform, last = split_pipeline(estimator)
+        if isinstance(last, BaseEstimator):
+            check_is_fitted(last)
         if transform is not None:
             texts = transform(texts)
         estimator = _tempered(last, temperature)

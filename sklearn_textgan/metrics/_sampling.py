@@ -7,9 +7,9 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from .._tokenizer import EOS_ID, N_SPECIAL_TOKENS, PAD_ID
+from .._tokenizer import N_SPECIAL_TOKENS
 from .._validation import is_token_id_array
-from ._validation import check_token_lists
+from ._validation import check_token_lists, id_rows_to_token_lists, reject_single_text
 
 __all__ = [
     "check_sampler",
@@ -89,6 +89,7 @@ def reference_token_lists(texts, estimator, name: str) -> list:
     their end token like sampled ids; texts are split by the fitted tokenizer
     (on whitespace without one).
     """
+    reject_single_text(texts, name)
     transform, _ = split_pipeline(estimator)
     if transform is not None:
         texts = transform(texts)
@@ -96,13 +97,6 @@ def reference_token_lists(texts, estimator, name: str) -> list:
         return id_rows_to_token_lists(texts)
     tokenize = fitted_tokenize(estimator)
     return check_token_lists(tokenized(texts, tokenize) if tokenize else texts, name=name)
-
-
-def id_rows_to_token_lists(ids: np.ndarray) -> list[list]:
-    """Rows of ids in the TextTokenizer layout, each cut at its first end or padding id."""
-    stops = (ids == EOS_ID) | (ids == PAD_ID)
-    lengths = np.where(stops.any(axis=1), stops.argmax(axis=1), ids.shape[1])
-    return [row[:length].tolist() for row, length in zip(ids, lengths, strict=True)]
 
 
 def to_oracle_ids(samples, oracle) -> np.ndarray:

@@ -28,7 +28,13 @@ from ._sampling import (
     split_pipeline,
     to_oracle_ids,
 )
-from ._validation import check_n_samples, check_order, check_temperature, check_token_lists
+from ._validation import (
+    check_n_samples,
+    check_order,
+    check_random_state_argument,
+    check_temperature,
+    check_token_lists,
+)
 
 if TYPE_CHECKING:
     from .._estimator import TextGAN
@@ -183,14 +189,15 @@ def make_bleu_scorer(
     if references is not None:
         # Checked here; split into tokens at scoring time, by the scored
         # estimator's tokenizer when it has one.
-        references = list(references)
         check_token_lists(references, name="references")
+        if not isinstance(references, np.ndarray):  # an id array is cut row by row later
+            references = list(references)
     return _BleuScorer(
         references,
         max_n=check_order(max_n),
         n_samples=check_n_samples(n_samples),
         temperature=check_temperature(temperature),
-        random_state=random_state,
+        random_state=check_random_state_argument(random_state),
     )
 
 
@@ -241,7 +248,7 @@ def make_self_bleu_scorer(
         max_n=check_order(max_n),
         n_samples=n_samples,
         temperature=check_temperature(temperature),
-        random_state=random_state,
+        random_state=check_random_state_argument(random_state),
     )
 
 
@@ -334,5 +341,5 @@ def make_nll_oracle_scorer(
         oracle,
         n_samples=check_n_samples(n_samples),
         temperature=check_temperature(temperature),
-        random_state=random_state,
+        random_state=check_random_state_argument(random_state),
     )

@@ -10,14 +10,37 @@ from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils import check_random_state
+
+from .._tokenizer import EOS_ID, PAD_ID
+from .._validation import MIN_TEMPERATURE
 
 __all__ = [
     "check_n_samples",
+    "check_random_state_argument",
     "check_order",
     "check_orders",
     "check_temperature",
     "check_token_lists",
+    "id_rows_to_token_lists",
+    "reject_single_text",
 ]
+
+
+def reject_single_text(X: object, name: str) -> None:
+    """Raise when ``X`` is one str or bytes: iterating over it would give characters."""
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a list of texts, got a single {type(X).__name__}; "
+            f"wrap it in a list: [{name}]."
+        )
+
+
+def id_rows_to_token_lists(ids: np.ndarray) -> list[list]:
+    """Rows of ids in the TextTokenizer layout, each cut at its first end or padding id."""
+    stops = (ids == EOS_ID) | (ids == PAD_ID)
+    lengths = np.where(stops.any(axis=1), stops.argmax(axis=1), ids.shape[1])
+    return [row[:length].tolist() for row, length in zip(ids, lengths, strict=True)]
 
 
 def check_token_lists(X: object, *, name: str, allow_empty: bool = False) -> list[list]:
@@ -28,7 +51,10 @@ def check_token_lists(X: object, *, name: str, allow_empty: bool = False) -> lis
     X : iterable of str or of token sequences
         A str element is split on whitespace; any other element must be a
         list, tuple or 1-D array of hashable tokens (str, int). A 2-D array
-        is read row by row.
+        is read row by row; a 2-D integer array is read as token ids in the
+        layout of :meth:`~sklearn_textgan.TextTokenizer.transform` (what
+        ``TextGAN.sample`` returns), each row cut at its first end or padding
+        id.
     name : str
         Name of the argument, for error messages.
     allow_empty : bool, default=False
@@ -40,14 +66,13 @@ def check_token_lists(X: object, *, name: str, allow_empty: bool = False) -> lis
     """
     if X is None:
         raise TypeError(f"{name} must be a list of str or of token lists, got None.")
-    if isinstance(X, (str, bytes)):
-        raise TypeError(
-            f"{name} must be a list of texts, got a single {type(X).__name__}; "
-            f"wrap it in a list: [{name}]."
-        )
+    reject_single_text(X, name)
     if isinstance(X, np.ndarray):
         if X.ndim not in (1, 2):
             raise TypeError(f"{name} must be 1-D (texts) or 2-D (token rows), got shape {X.shape}.")
+        if X.ndim == 2 and np.issubdtype(X.dtype, np.integer):
+            # Rows of ids as the estimator writes them: the end and padding ids are not text.
+            return _non_empty(id_rows_to_token_lists(X), name, allow_empty)
         X = X.tolist()
     if not isinstance(X, Iterable):
         raise TypeError(f"{name} must be a list of str or of token lists, got {type(X).__name__}.")
@@ -64,17 +89,26 @@ def check_token_lists(X: object, *, name: str, allow_empty: bool = False) -> lis
                 f"{name} must contain str or token lists; element {index} is "
                 f"{type(item).__name__} ({item!r:.50})."
             )
+    return _non_empty(token_lists, name, allow_empty)
+
+
+def _non_empty(token_lists: list[list], name: str, allow_empty: bool) -> list[list]:
     if not token_lists and not allow_empty:
         raise ValueError(f"{name} is empty: at least one text is required.")
     return token_lists
 
 
+# Orders above this are refused: the work and memory grow with the order,
+# and past the longest text every order only adds the smoothing constant.
+MAX_ORDER = 100
+
+
 def check_order(value: object, *, name: str = "max_n") -> int:
-    """Return an n-gram order (an int of at least 1)."""
+    """Return an n-gram order (an int from 1 to ``MAX_ORDER``)."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}.")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}.")
+    if not 1 <= value <= MAX_ORDER:
+        raise ValueError(f"{name} must be from 1 to {MAX_ORDER}, got {value}.")
     return int(value)
 
 
@@ -102,9 +136,23 @@ def check_n_samples(value: object) -> int:
 
 
 def check_temperature(value: object, *, name: str = "temperature") -> float:
-    """Return a sampling temperature (a positive finite float)."""
+    """Return a sampling temperature (a finite float of at least ``MIN_TEMPERATURE``)."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a float, got {type(value).__name__}.")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value}.")
+    if not (np.isfinite(value) and value >= MIN_TEMPERATURE):
+        raise ValueError(
+            f"{name} must be a finite number of at least {MIN_TEMPERATURE:g} (lower ones all "
+            f"draw the most likely token), got {value}."
+        )
     return float(value)
+
+
+def check_random_state_argument(value: object) -> object:
+    """Return ``random_state`` once it is known to seed numpy (checked when a scorer is made)."""
+    try:
+        check_random_state(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"random_state must be None, an int in [0, 2**32 - 1] or a RandomState, got {value!r}."
+        ) from error
+    return value
