@@ -18,7 +18,12 @@ from ._device import loadable_device, resolve_device
 from ._labels import check_training_labels, encode_labels
 from ._persistence import fit_fingerprint, load_estimator, save_estimator
 from ._tokenizer import BOS_ID, EOS_ID, N_SPECIAL_TOKENS, PAD_ID, UNK_ID, TextTokenizer
-from ._validation import MIN_TEMPERATURE, check_texts, is_token_id_array
+from ._validation import (
+    MIN_TEMPERATURE,
+    check_random_state_argument,
+    check_texts,
+    is_token_id_array,
+)
 from .models import (
     DISCRIMINATORS,
     GENERATORS,
@@ -446,6 +451,7 @@ class TextGAN(DensityMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y) -> TextGAN:
+        _check_filter_sizes(self.filter_sizes)
         algorithm_class = get_algorithm(self.algorithm)
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
@@ -460,7 +466,9 @@ class TextGAN(DensityMixin, BaseEstimator):
             )
 
         if continuing:
+            self._check_same_encoding()
             ids = self._encode(X)
+            _warn_if_mostly_unknown(ids)
         else:
             ids = self._encode_and_fit_vocabulary(X)
         targets = self._to_targets(ids)
@@ -612,6 +620,21 @@ class TextGAN(DensityMixin, BaseEstimator):
             checkpointer.remove()
         return self
 
+    def _check_same_encoding(self) -> None:
+        """A warm start keeps the fitted tokenizer and length: refuse a change of either."""
+        changed = []
+        if self.max_length is not None and self.max_length != self.max_length_:
+            changed.append(f"max_length (fitted: {self.max_length_}, now {self.max_length})")
+        if self.tokenizer_ is not None:
+            wanted = self.tokenizer if self.tokenizer is not None else TextTokenizer()
+            if _tokenizer_settings(wanted) != _tokenizer_settings(self.tokenizer_):
+                changed.append(f"tokenizer (fitted: {self.tokenizer_!r}, now {wanted!r})")
+        if changed:
+            raise ValueError(
+                f"warm_start=True keeps the fitted vocabulary and length, so it cannot change "
+                f"{' or '.join(changed)}; set warm_start=False to train a new model."
+            )
+
     def _set_classes(self, classes: np.ndarray | None, labels: np.ndarray | None) -> None:
         if classes is None:
             # A refit without labels: the model is unconditional again.
@@ -718,7 +741,18 @@ class TextGAN(DensityMixin, BaseEstimator):
             if truncates and self.max_length is not None:
                 # Truncated while encoded: a few huge texts never make a huge id matrix.
                 tokenizer.set_params(max_length=self.max_length)
-            ids = _check_ids(tokenizer.fit_transform(texts))
+            produced = tokenizer.fit_transform(texts)
+            try:
+                ids = np.asarray(produced)
+            except ValueError:  # ragged rows
+                ids = None
+            if ids is None or not is_token_id_array(ids):
+                raise TypeError(
+                    "tokenizer must turn texts into a 2-D int array of token ids in the layout "
+                    f"of TextTokenizer; {type(tokenizer).__name__}.fit_transform gave "
+                    f"{type(produced).__name__}."
+                )
+            ids = _check_ids(ids)
             self.tokenizer_ = tokenizer
             self.vocabulary_size_ = int(len(tokenizer.vocabulary_))
         if not (_lengths(ids) > 0).any():
@@ -1056,7 +1090,7 @@ class TextGAN(DensityMixin, BaseEstimator):
                 "This TextGAN was fitted without labels, so its texts have no class: "
                 "pass return_labels=False (or fit it with y)."
             )
-        random = check_random_state(random_state)
+        random = check_random_state(check_random_state_argument(random_state))
         seed = int(random.randint(0, _SEED_HIGH))
         bos_id = BOS_ID
         if self._is_conditional():
@@ -1223,6 +1257,38 @@ def _restore_fitted_attributes(estimator: TextGAN, fitted: dict) -> None:
         module = fitted.get(name)
         if module is not None and device is not None:
             module.to(device)
+
+
+def _check_filter_sizes(filter_sizes) -> None:
+    """Every width must be a positive int: 2.5 or "2" would be silently turned into 2."""
+    if not filter_sizes or not all(
+        isinstance(size, Integral) and not isinstance(size, bool) and size >= 1
+        for size in filter_sizes
+    ):
+        raise ValueError(
+            f"filter_sizes must be a non-empty tuple of positive ints, got {filter_sizes!r}."
+        )
+
+
+def _tokenizer_settings(tokenizer) -> tuple:
+    """A tokenizer's class and parameters, but ``max_length``, which fit may set on its copy."""
+    params = tokenizer.get_params(deep=False)
+    params.pop("max_length", None)
+    return type(tokenizer), params
+
+
+def _warn_if_mostly_unknown(ids: np.ndarray) -> None:
+    """Warn when a warm start's texts are mostly words its fitted vocabulary lacks."""
+    tokens = ids[(ids == UNK_ID) | (ids >= N_SPECIAL_TOKENS)]
+    unknown = float(np.mean(tokens == UNK_ID)) if tokens.size else 0.0
+    if unknown > 0.5:
+        warnings.warn(
+            f"{unknown:.0%} of the tokens of X are unknown to the fitted vocabulary, which "
+            "warm_start=True keeps: the model would mostly learn the unknown token. Set "
+            "warm_start=False to fit a vocabulary of these texts.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _same_classes(a: np.ndarray, b: np.ndarray) -> bool:

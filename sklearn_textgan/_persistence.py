@@ -170,6 +170,10 @@ def _sha256(data: bytes) -> str:
 
 def save_estimator(estimator, path: str | os.PathLike) -> None:
     """Write ``estimator`` (fitted or not) to ``path`` atomically; see :meth:`TextGAN.save`."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            f"{os.fspath(path)!r} is a directory: give save the path of a file inside it."
+        )
     try:
         params = {
             name: _encode(value, f"parameter {name}")

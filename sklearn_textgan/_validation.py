@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Set
 
 import numpy as np
+from sklearn.utils import check_random_state
 
-__all__ = ["MIN_TEMPERATURE", "check_texts", "is_token_id_array"]
+__all__ = ["MIN_TEMPERATURE", "check_random_state_argument", "check_texts", "is_token_id_array"]
 
 
 def is_token_id_array(X: object) -> bool:
@@ -86,3 +87,14 @@ def check_texts(X: object, *, name: str = "X", allow_empty: bool = False) -> lis
             )
     # np.str_ is a str subclass; plain str keeps pickles and JSON simple.
     return [str(text) for text in texts]
+
+
+def check_random_state_argument(value: object) -> object:
+    """Return ``random_state`` once it is known to seed numpy, or name it in the error."""
+    try:
+        check_random_state(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"random_state must be None, an int in [0, 2**32 - 1] or a RandomState, got {value!r}."
+        ) from error
+    return value

@@ -244,6 +244,7 @@ def test_auto_device_resolves():
         ({"temperature": float("inf")}, ValueError),
         ({"temperature": "hot"}, TypeError),
         ({"temperature": 1e-45}, ValueError),  # 1 / temperature overflows float32
+        ({"random_state": -1}, ValueError),
     ],
 )
 def test_bad_sample_arguments(fitted, kwargs, error):
@@ -579,3 +580,37 @@ def test_bad_id_arrays_get_clear_errors(ids, message):
     fitted = tiny(pretrain_epochs=1).fit(TextTokenizer().fit_transform(CORPUS))
     with pytest.raises(ValueError, match=message):
         fitted.score_samples(ids)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(max_length=3), "max_length"),
+        (dict(tokenizer=TextTokenizer(level="char")), "tokenizer"),
+    ],
+)
+def test_warm_start_refuses_a_new_encoding(change, message):
+    gan = tiny(warm_start=True, pretrain_epochs=1).fit(CORPUS)
+    samples = gan.sample(3, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        gan.set_params(**change).fit(CORPUS)
+    assert gan.sample(3, random_state=0) == samples
+
+
+def test_warm_start_accepts_the_same_encoding_and_warns_on_unknown_text():
+    gan = tiny(warm_start=True, pretrain_epochs=1, max_length=12).fit(CORPUS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gan.set_params(tokenizer=TextTokenizer()).fit(CORPUS)  # the default, spelled out
+    with pytest.warns(UserWarning, match="unknown to the fitted vocabulary"):
+        gan.fit(OTHER_CORPUS)
+
+
+def test_bad_filter_sizes_and_tokenizers_are_named():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    for sizes in [(2.5,), ("2",), (True,), ()]:
+        with pytest.raises(ValueError, match="filter_sizes"):
+            tiny(algorithm="seqgan", filter_sizes=sizes).fit(CORPUS)
+    with pytest.raises(TypeError, match="tokenizer must turn texts into a 2-D int array"):
+        tiny(tokenizer=CountVectorizer()).fit(CORPUS)

@@ -264,6 +264,8 @@ def test_bleu_and_self_bleu_agree_with_nltk_on_random_corpora(hypotheses, refere
         (lambda: bleu(["a"], ["a"], max_n=0), ValueError, "max_n must be from 1 to 100"),
         (lambda: bleu(["a"], ["a"], max_n=10**9), ValueError, "max_n must be from 1 to 100"),
         (lambda: bleu(["a"], ["a"], max_n=2.0), TypeError, "max_n must be an int"),
+        (lambda: bleu(["a"], ["a"], average="no"), TypeError, "average must be True or False"),
+        (lambda: bleu([[4, 5, 6]], ["4 5 6"]), TypeError, "both as text or both as token ids"),
         (lambda: bleu(["a"], ["a"], max_n=True), TypeError, "max_n must be an int"),
         (lambda: bleu_scores(["a"], ["a"], max_n=4), TypeError, "sequence of int"),
         (lambda: bleu_scores(["a"], ["a"], max_n=()), ValueError, "max_n is empty"),
@@ -537,6 +539,18 @@ def test_reference_texts_must_not_be_one_string(gan):
         quality_diversity_curve(gan, "the cat", temperatures=(1.0,), n_samples=5)
     with pytest.raises(ValueError, match="test_texts is empty"):
         quality_diversity_curve(gan, HELD_OUT, test_texts=[], n_samples=5)
+
+
+def test_a_model_fitted_on_ids_needs_references_as_ids():
+    tokenizer = TextTokenizer().fit(TRAIN)
+    gan = tiny(pretrain_epochs=1).fit(tokenizer.transform(TRAIN))
+    with pytest.raises(TypeError, match="fitted on token ids"):
+        quality_diversity_curve(gan, HELD_OUT, temperatures=(1.0,), n_samples=5)
+    references = tokenizer.transform(HELD_OUT)
+    records = quality_diversity_curve(gan, references, temperatures=(1.0,), n_samples=20, max_n=2)
+    seed = int(check_random_state(0).randint(0, 2**31 - 1))
+    samples = gan.sample(20, random_state=seed)
+    assert records[0]["bleu_2"] == bleu(samples, references, 2) > 0
 
 
 def test_nll_test_of_an_unfitted_model_at_a_temperature_says_so():

@@ -412,3 +412,8 @@ def test_atomic_write_replaces_and_keeps_permissions_sane(tmp_path):
         umask = os.umask(0)
         os.umask(umask)
         assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_save_to_a_directory_names_it(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        TextGAN(hidden_dim=8).save(tmp_path)

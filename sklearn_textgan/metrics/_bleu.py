@@ -8,7 +8,13 @@ import numpy as np
 
 from ._ngrams import ReferenceCounts
 from ._precision import bleu_from_matches, closest_lengths
-from ._validation import check_order, check_orders, check_token_lists
+from ._validation import (
+    check_average,
+    check_order,
+    check_orders,
+    check_same_token_kind,
+    check_token_lists,
+)
 
 __all__ = ["bleu", "bleu_scores"]
 
@@ -97,9 +103,11 @@ def bleu_scores(
     >>> {n: round(value, 4) for n, value in scores.items()}
     {1: 0.7749, 2: 0.7118}
     """
+    average = check_average(average)
     orders = check_orders(max_n)
     hypotheses = check_token_lists(hypotheses, name="hypotheses")
     references = check_token_lists(references, name="references")
+    check_same_token_kind(hypotheses, references)
     scores = BleuReferences(references, max(orders)).scores(hypotheses, orders)
     return _summarise(scores, average)
 

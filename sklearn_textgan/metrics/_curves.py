@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._validation import check_random_state_argument
 from ._bleu import BleuReferences, Texts
 from ._diversity import self_bleu_scores
 from ._likelihood import nll_oracle, nll_test
@@ -166,7 +167,8 @@ def quality_diversity_curve(
         reference_set = BleuReferences(
             reference_token_lists(references, estimator, "references"), max(orders)
         )
-    seed = int(check_random_state(random_state).randint(0, _SEED_HIGH))
+    random = check_random_state(check_random_state_argument(random_state))
+    seed = int(random.randint(0, _SEED_HIGH))
 
     records = []
     for temperature in temperatures:

@@ -9,7 +9,7 @@ import numpy as np
 from ._bleu import Texts, _summarise
 from ._ngrams import LeaveOneOutCounts, NGramTable
 from ._precision import bleu_from_matches, leave_one_out_closest_lengths
-from ._validation import check_order, check_orders, check_token_lists
+from ._validation import check_average, check_order, check_orders, check_token_lists
 
 __all__ = ["distinct_n", "self_bleu", "self_bleu_scores"]
 
@@ -51,6 +51,7 @@ def self_bleu_scores(
     >>> {n: round(v, 4) for n, v in self_bleu_scores(texts, max_n=(1, 2)).items()}
     {1: 0.6667, 2: 0.4712}
     """
+    average = check_average(average)
     orders = check_orders(max_n)
     texts = check_token_lists(texts, name="texts")
     if len(texts) < 2:

@@ -90,11 +90,20 @@ def reference_token_lists(texts, estimator, name: str) -> list:
     (on whitespace without one).
     """
     reject_single_text(texts, name)
-    transform, _ = split_pipeline(estimator)
+    transform, last = split_pipeline(estimator)
     if transform is not None:
         texts = transform(texts)
     if is_token_id_array(texts):
         return id_rows_to_token_lists(texts)
+    if not isinstance(texts, np.ndarray):
+        texts = list(texts)
+    if getattr(last, "tokenizer_", "") is None and len(texts) and isinstance(texts[0], str):
+        # Ids would never match words: every score would be zero.
+        raise TypeError(
+            f"The model was fitted on token ids, so it samples ids: give {name} as token "
+            "ids too (a 2-D int array from the same TextTokenizer's transform), or make the "
+            "tokenizer a Pipeline step before the model."
+        )
     tokenize = fitted_tokenize(estimator)
     return check_token_lists(tokenized(texts, tokenize) if tokenize else texts, name=name)
 

@@ -10,14 +10,15 @@ from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 from .._tokenizer import EOS_ID, PAD_ID
-from .._validation import MIN_TEMPERATURE
+from .._validation import MIN_TEMPERATURE, check_random_state_argument
 
 __all__ = [
+    "check_average",
     "check_n_samples",
     "check_random_state_argument",
+    "check_same_token_kind",
     "check_order",
     "check_orders",
     "check_temperature",
@@ -103,6 +104,23 @@ def _non_empty(token_lists: list[list], name: str, allow_empty: bool) -> list[li
 MAX_ORDER = 100
 
 
+def check_same_token_kind(hypotheses: list[list], references: list[list]) -> None:
+    """Refuse word tokens on one side and id tokens on the other: nothing would ever match."""
+
+    def kind(token_lists: list[list]) -> type | None:
+        first = next((tokens[0] for tokens in token_lists if tokens), None)
+        if isinstance(first, str):
+            return str
+        return int if isinstance(first, Integral | np.integer) else None
+
+    kinds = kind(hypotheses), kind(references)
+    if None not in kinds and kinds[0] is not kinds[1]:
+        raise TypeError(
+            f"hypotheses hold {kinds[0].__name__} tokens and references "
+            f"{kinds[1].__name__} tokens: give both as text or both as token ids."
+        )
+
+
 def check_order(value: object, *, name: str = "max_n") -> int:
     """Return an n-gram order (an int from 1 to ``MAX_ORDER``)."""
     if isinstance(value, bool) or not isinstance(value, Integral):
@@ -126,6 +144,13 @@ def check_orders(value: object, *, name: str = "max_n") -> tuple[int, ...]:
     return orders
 
 
+def check_average(value: object) -> bool:
+    """Return the ``average`` flag (a bool: a str such as "no" would read as true)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"average must be True or False, got {value!r}.")
+    return bool(value)
+
+
 def check_n_samples(value: object) -> int:
     """Return a number of samples (an int of at least 1)."""
     if isinstance(value, bool) or not isinstance(value, Integral):
@@ -145,14 +170,3 @@ def check_temperature(value: object, *, name: str = "temperature") -> float:
             f"draw the most likely token), got {value}."
         )
     return float(value)
-
-
-def check_random_state_argument(value: object) -> object:
-    """Return ``random_state`` once it is known to seed numpy (checked when a scorer is made)."""
-    try:
-        check_random_state(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"random_state must be None, an int in [0, 2**32 - 1] or a RandomState, got {value!r}."
-        ) from error
-    return value
