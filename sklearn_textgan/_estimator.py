@@ -204,6 +204,9 @@ class TextGAN(DensityMixin, BaseEstimator):
     warm_start : bool, default=False
         When True and already fitted, ``fit`` continues training the existing
         generator (same tokenizer and ``max_length``) instead of starting anew.
+        Changing ``tokenizer``, ``max_length`` or the architecture in between
+        is an error; texts made mostly of unknown words give a warning. A fit
+        that fails, warm or not, leaves the fitted model as it was.
 
     Attributes
     ----------
@@ -1034,7 +1037,8 @@ class TextGAN(DensityMixin, BaseEstimator):
             Number of texts.
         temperature : float, default=1.0
             Softmax temperature: below 1 favours likely tokens (quality), above
-            1 spreads probability (diversity).
+            1 spreads probability (diversity). At least 1e-6, where sampling
+            is already greedy. The padding and begin tokens are never drawn.
         random_state : int, RandomState instance or None, default=None
             Seed of the sampling; the same int gives the same texts.
         y : label, array-like of shape (n_samples,) or None, default=None
