@@ -50,8 +50,12 @@ def sample_diversity(
     eos_id: int,
     pad_id: int,
     device: torch.device,
+    never_draw: tuple[int, ...] | None = None,
 ) -> float:
     """distinct-2 of :data:`DIVERSITY_SAMPLES` samples drawn with their own generator.
+
+    ``never_draw``: the ids sampling never draws (see
+    :func:`~sklearn_textgan.models.never_drawn_ids`).
 
     A fresh ``torch.Generator`` seeded with ``seed`` is used, so the training
     random streams are untouched (reproducibility holds) and every epoch is
@@ -78,6 +82,7 @@ def sample_diversity(
         pad_id=pad_id,
         random_generator=random_generator,
         device=device,
+        never_draw=never_draw,
     )
     return distinct_2(samples, eos_id=eos_id, pad_id=pad_id)
 
@@ -99,4 +104,5 @@ def epoch_diversity(state: TrainingState, config: TrainingConfig) -> float | Non
         eos_id=config.eos_id,
         pad_id=config.pad_id,
         device=state.device,
+        never_draw=config.never_drawn,
     )
