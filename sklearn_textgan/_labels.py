@@ -20,6 +20,12 @@ def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(
             f"y has {len(y)} labels but X has {n_samples} texts: give one label per text."
         )
+    missing = [index for index, label in enumerate(y.tolist()) if _is_missing(label)]
+    if missing:
+        raise ValueError(
+            f"y has missing labels (None or NaN), first at position {missing[0]}: "
+            "give every text a class, or drop the unlabelled texts."
+        )
     try:
         check_classification_targets(y)
         classes, encoded = np.unique(y, return_inverse=True)
@@ -34,6 +40,10 @@ def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
             "least two; fit with y=None for an unconditional model."
         )
     return classes, encoded.astype(np.int64).reshape(-1)
+
+
+def _is_missing(label: object) -> bool:
+    return label is None or (isinstance(label, float) and label != label)  # NaN != NaN
 
 
 def encode_labels(y, classes: np.ndarray, n_samples: int, *, allow_scalar: bool) -> np.ndarray:

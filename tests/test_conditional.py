@@ -251,6 +251,8 @@ def test_labels_of_the_wrong_length_are_rejected(conditional):
         (["a"] * len(TEXTS), "single class"),
         (np.linspace(0, 1, len(TEXTS)), "continuous|Unknown label type"),
         (["a", 1] * (len(TEXTS) // 2), "mixed types"),
+        (["a", "b"] * (len(TEXTS) // 2 - 1) + ["a", None], "missing labels.*position"),
+        ([1.0, 2.0] * (len(TEXTS) // 2 - 1) + [1.0, float("nan")], "missing labels"),
     ],
 )
 def test_bad_training_labels_are_rejected(y, match):
