@@ -467,6 +467,12 @@ def test_lm_scores_reject_other_algorithms_and_empty_input():
         lm_score(["a b"], [])
     with pytest.raises(TypeError, match="texts must"):
         reverse_lm_score("a b", ["a b"])
+    ids = np.array([[4, 5, 2]])
+    for score in (lm_score, reverse_lm_score):
+        with pytest.raises(TypeError, match="lists of str or both 2-D arrays"):
+            score(ids, ["a b"])
+        with pytest.raises(TypeError, match="lists of str or both 2-D arrays"):
+            score(["a b"], ids)
 
 
 # --------------------------------------------------------------------- curves

@@ -24,6 +24,15 @@ def _check_side(X, name: str):
     return check_texts(X, name=name)
 
 
+def _check_same_kind(texts, references) -> None:
+    """Both sides texts, or both sides ids: ids would be read in a vocabulary fitted on words."""
+    if is_token_id_array(texts) != is_token_id_array(references):
+        raise TypeError(
+            "texts and references must both be lists of str or both 2-D arrays of token ids "
+            "from the same TextTokenizer; got one of each."
+        )
+
+
 def _longest(sides: list, tokenizer) -> int:
     """Tokens in the longest text of either side, so that no scored text is truncated."""
     from .._tokenizer import EOS_ID, PAD_ID, TextTokenizer
@@ -119,6 +128,7 @@ def lm_score(
     """
     texts = _check_side(texts, "texts")
     references = _check_side(references, "references")
+    _check_same_kind(texts, references)
     model = _fit_language_model(references, texts, dict(params))
     return nll_test(model, texts)
 
@@ -184,5 +194,6 @@ def reverse_lm_score(
     """
     texts = _check_side(texts, "texts")
     references = _check_side(references, "references")
+    _check_same_kind(texts, references)
     model = _fit_language_model(texts, references, dict(params))
     return nll_test(model, references)
