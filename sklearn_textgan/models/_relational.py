@@ -225,18 +225,16 @@ class RelationalMemoryGenerator(nn.Module):
         heads = self.num_heads
         *row_terms, input_gate, forget_gate = (term.unsqueeze(1) for term in terms)
         query, key, value = first.qkv(memory).split(width, dim=-1)
+        keys, values = (key, row_terms[-2]), (value, row_terms[-1])
         if last == 0 and self.mem_slots == 1:
             # One memory row asks, the memory and the input row answer.
-            keys, values = (key, row_terms[-2]), (value, row_terms[-1])
             rows = first(memory, two_key_attention(query, keys, values, heads))
         elif last == 0:
             # The input row is dropped after the update: its query is not needed.
-            key = torch.cat([key, row_terms[-2]], dim=1)
-            value = torch.cat([value, row_terms[-1]], dim=1)
+            key, value = torch.cat(keys, dim=1), torch.cat(values, dim=1)
             rows = first(memory, attention(query, key, value, heads))
         else:
-            key = torch.cat([key, row_terms[-2]], dim=1)
-            value = torch.cat([value, row_terms[-1]], dim=1)
+            key, value = torch.cat(keys, dim=1), torch.cat(values, dim=1)
             rows = torch.cat([memory, row_terms[0]], dim=1)
             query = torch.cat([query, row_terms[1]], dim=1)
             rows = first(rows, attention(query, key, value, heads))
