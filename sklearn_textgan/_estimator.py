@@ -17,7 +17,15 @@ from sklearn.utils.validation import check_is_fitted
 from ._device import loadable_device, resolve_device
 from ._labels import check_training_labels, encode_labels
 from ._persistence import fit_fingerprint, load_estimator, save_estimator
-from ._tokenizer import BOS_ID, EOS_ID, N_SPECIAL_TOKENS, PAD_ID, UNK_ID, TextTokenizer
+from ._tokenizer import (
+    BOS_ID,
+    EOS_ID,
+    N_SPECIAL_TOKENS,
+    PAD_ID,
+    UNK_ID,
+    TextTokenizer,
+    text_lengths,
+)
 from ._validation import (
     MIN_TEMPERATURE,
     check_random_state_argument,
@@ -758,11 +766,11 @@ class TextGAN(DensityMixin, BaseEstimator):
             ids = _check_ids(ids)
             self.tokenizer_ = tokenizer
             self.vocabulary_size_ = int(len(tokenizer.vocabulary_))
-        if not (_lengths(ids) > 0).any():
+        lengths = text_lengths(ids)
+        if not (lengths > 0).any():
             raise ValueError("All texts are empty after tokenization: there is nothing to learn.")
         self.max_length_ = max(
-            1,
-            int(self.max_length if self.max_length is not None else _lengths(ids).max(initial=0)),
+            1, int(self.max_length if self.max_length is not None else lengths.max(initial=0))
         )
         if self.tokenizer_ is not None and truncates:
             # Texts scored later are truncated while encoded too.
@@ -785,7 +793,7 @@ class TextGAN(DensityMixin, BaseEstimator):
 
     def _to_targets(self, ids: np.ndarray) -> np.ndarray:
         """Rows of exactly ``max_length_ + 1`` ids: tokens, end token, padding."""
-        lengths = _lengths(ids)
+        lengths = text_lengths(ids)
         too_long = int((lengths > self.max_length_).sum())
         if too_long:
             warnings.warn(
@@ -1315,9 +1323,3 @@ def _check_ids(ids) -> np.ndarray:
     if ids.max() > np.iinfo(np.int64).max:
         raise ValueError(f"Token id {int(ids.max())} is too large for a 64-bit integer.")
     return ids.astype(np.int64, copy=False)
-
-
-def _lengths(ids: np.ndarray) -> np.ndarray:
-    """Number of tokens in each row: everything before the first end or padding id."""
-    stops = (ids == EOS_ID) | (ids == PAD_ID)
-    return np.where(stops.any(axis=1), stops.argmax(axis=1), ids.shape[1])

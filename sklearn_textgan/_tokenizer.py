@@ -34,6 +34,7 @@ __all__ = [
     "UNK_ID",
     "UNK_TOKEN",
     "TextTokenizer",
+    "text_lengths",
 ]
 
 PAD_TOKEN = "<pad>"
@@ -448,3 +449,12 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
                     f"[0, {n_tokens}) for this vocabulary of {n_tokens} tokens."
                 )
         return [row.astype(np.int64, copy=False) for row in rows]
+
+
+def text_lengths(ids: np.ndarray) -> np.ndarray:
+    """Tokens in each row of ids in the :meth:`TextTokenizer.transform` layout.
+
+    Everything before the row's first end or padding id.
+    """
+    stops = (ids == EOS_ID) | (ids == PAD_ID)
+    return np.where(stops.any(axis=1), stops.argmax(axis=1), ids.shape[1])

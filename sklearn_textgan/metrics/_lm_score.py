@@ -35,7 +35,7 @@ def _check_same_kind(texts, references) -> None:
 
 def _longest(sides: list, tokenizer) -> int:
     """Tokens in the longest text of either side, so that no scored text is truncated."""
-    from .._tokenizer import EOS_ID, PAD_ID, TextTokenizer
+    from .._tokenizer import TextTokenizer, text_lengths
 
     longest = 1
     texts = [text for side in sides if not is_token_id_array(side) for text in side]
@@ -44,9 +44,7 @@ def _longest(sides: list, tokenizer) -> int:
         encoder = clone(tokenizer) if tokenizer is not None else TextTokenizer()
         rows.append(encoder.fit_transform(texts))
     for ids in rows:
-        stops = (ids == EOS_ID) | (ids == PAD_ID)
-        lengths = np.where(stops.any(axis=1), stops.argmax(axis=1), ids.shape[1])
-        longest = max(longest, int(lengths.max(initial=0)))
+        longest = max(longest, int(text_lengths(ids).max(initial=0)))
     return longest
 
 

@@ -11,7 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._tokenizer import EOS_ID, PAD_ID
+from .._tokenizer import text_lengths
 from .._validation import MIN_TEMPERATURE, check_random_state_argument
 
 __all__ = [
@@ -39,9 +39,7 @@ def reject_single_text(X: object, name: str) -> None:
 
 def id_rows_to_token_lists(ids: np.ndarray) -> list[list]:
     """Rows of ids in the TextTokenizer layout, each cut at its first end or padding id."""
-    stops = (ids == EOS_ID) | (ids == PAD_ID)
-    lengths = np.where(stops.any(axis=1), stops.argmax(axis=1), ids.shape[1])
-    return [row[:length].tolist() for row, length in zip(ids, lengths, strict=True)]
+    return [row[:length].tolist() for row, length in zip(ids, text_lengths(ids), strict=True)]
 
 
 def check_token_lists(X: object, *, name: str, allow_empty: bool = False) -> list[list]:
