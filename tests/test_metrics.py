@@ -552,6 +552,8 @@ def test_a_model_fitted_on_ids_needs_references_as_ids():
     gan = tiny(pretrain_epochs=1).fit(tokenizer.transform(TRAIN))
     with pytest.raises(TypeError, match="fitted on token ids"):
         quality_diversity_curve(gan, HELD_OUT, temperatures=(1.0,), n_samples=5)
+    with pytest.raises(TypeError, match="fitted on token ids"):
+        make_bleu_scorer(HELD_OUT, max_n=2, n_samples=5)(gan, None)
     references = tokenizer.transform(HELD_OUT)
     records = quality_diversity_curve(gan, references, temperatures=(1.0,), n_samples=20, max_n=2)
     seed = int(check_random_state(0).randint(0, 2**31 - 1))

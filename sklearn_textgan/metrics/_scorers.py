@@ -23,9 +23,7 @@ from ._diversity import self_bleu
 from ._likelihood import nll_oracle, nll_test
 from ._sampling import (
     draw_samples,
-    fitted_tokenize,
     reference_token_lists,
-    split_pipeline,
     to_oracle_ids,
 )
 from ._validation import (
@@ -81,25 +79,18 @@ class _BleuScorer(_GenerativeScorer):
     def __init__(self, references, **settings) -> None:
         super().__init__(**settings)
         self._references = references
-        self._reference_set = None
 
     def _score(self, estimator, X) -> float:
         max_n = self._settings["max_n"]
-        # Samples are split by the estimator's own tokenizer (see draw_samples):
-        # the references must be split the same way.
+        # Split as the estimator's samples are (see draw_samples), through a
+        # Pipeline's transforms; without references, the held-out fold is the
+        # reference set. Counted at every call: the split and the checks
+        # depend on the estimator scored.
         if self._references is None:
-            # The held-out fold is the reference set.
-            reference_set = BleuReferences(reference_token_lists(X, estimator, "X"), max_n)
-        elif fitted_tokenize(estimator) is not None or split_pipeline(estimator)[0] is not None:
-            references = reference_token_lists(self._references, estimator, "references")
-            reference_set = BleuReferences(references, max_n)
+            references, name = X, "X"
         else:
-            if self._reference_set is None:
-                # Counted once, reused for every candidate and fold.
-                self._reference_set = BleuReferences(
-                    check_token_lists(self._references, name="references"), max_n
-                )
-            reference_set = self._reference_set
+            references, name = self._references, "references"
+        reference_set = BleuReferences(reference_token_lists(references, estimator, name), max_n)
         samples, _ = self._draw(estimator)
         return reference_set.scores(samples, (max_n,))[max_n].mean()
 
