@@ -291,22 +291,32 @@ def test_gumbel_gradients_reach_the_generator(generator_name):
     assert [name for name in no_gradient if "embed" not in name] == []
 
 
+class ConstantLogits(nn.Module):
+    """A generator whose next-token logits are always ``logits``, whatever it has read."""
+
+    def __init__(self, logits):
+        super().__init__()
+        self.logits = nn.Parameter(torch.tensor(logits))
+
+    def initial_state(self, n, device):
+        return None
+
+    def step_features(self, tokens, state):
+        return None, state
+
+    def step(self, tokens, state):
+        return self.logits.expand(len(tokens), -1), state
+
+
+# Padding (0) and begin (1) are this generator's favourite next tokens.
+FAVOURS_SPECIAL_TOKENS = [6.0, 6.0, 0.0, 1.0, 0.5, 0.2]
+
+
 def test_gumbel_samples_follow_the_generator_distribution():
     """argmax(logits + Gumbel) is an exact sample, whatever the inverse temperature."""
 
-    class Fixed(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.logits = nn.Parameter(torch.tensor([0.0, 0.0, -20.0, 1.0, 0.5]))
-
-        def initial_state(self, n, device):
-            return None
-
-        def step(self, tokens, state):
-            return self.logits.expand(len(tokens), -1), state
-
     soft = gumbel_generate(
-        Fixed(),
+        ConstantLogits([0.0, 0.0, -20.0, 1.0, 0.5]),
         20000,
         1,
         beta=1000.0,
@@ -321,23 +331,6 @@ def test_gumbel_samples_follow_the_generator_distribution():
     torch.testing.assert_close(
         frequencies, torch.softmax(torch.tensor([0.0, 0.0, -20.0, 1.0, 0.5]), 0), atol=0.012, rtol=0
     )
-
-
-class FavoursSpecialTokens(nn.Module):
-    """A generator whose favourite next tokens are padding (0) and begin (1)."""
-
-    def __init__(self):
-        super().__init__()
-        self.logits = nn.Parameter(torch.tensor([6.0, 6.0, 0.0, 1.0, 0.5, 0.2]))
-
-    def initial_state(self, n, device):
-        return None
-
-    def step_features(self, tokens, state):
-        return None, state
-
-    def step(self, tokens, state):
-        return self.logits.expand(len(tokens), -1), state
 
 
 def assert_no_padding_or_begin_token_before_the_end(ids):
@@ -355,7 +348,7 @@ def test_rollout_completions_never_draw_padding_or_the_begin_token():
             return torch.zeros(len(sequences), 1)
 
     samples = torch.tensor([[3, 4, 5, 3, 4, 5]] * 8)
-    seeded_rewards(FavoursSpecialTokens(), Recorder(), samples, n_rollouts=4)
+    seeded_rewards(ConstantLogits(FAVOURS_SPECIAL_TOKENS), Recorder(), samples, n_rollouts=4)
     assert len(seen) == 6  # the samples, then the completions of 5 prefix lengths
     for completions in seen:
         assert_no_padding_or_begin_token_before_the_end(completions)
@@ -363,7 +356,7 @@ def test_rollout_completions_never_draw_padding_or_the_begin_token():
 
 def test_gumbel_samples_never_draw_or_weigh_padding_or_the_begin_token():
     soft = gumbel_generate(
-        FavoursSpecialTokens(),
+        ConstantLogits(FAVOURS_SPECIAL_TOKENS),
         500,
         6,
         beta=1.0,
