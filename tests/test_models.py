@@ -19,7 +19,7 @@ from sklearn_textgan.models import (
     summed_nll,
     token_log_likelihood,
 )
-from sklearn_textgan.models._sequences import _inverse_cdf, logits_buffer, next_token_logits
+from sklearn_textgan.models._sequences import StepSampler, _inverse_cdf, draw_tokens
 
 
 def test_linear_cross_entropy_gradients_match_autograd_in_float64():
@@ -207,18 +207,28 @@ def test_sampling_draws_the_ids_it_is_told_to_avoid_only_when_allowed():
     assert set(ids[:, 0].tolist()) <= {0, 1, 2} and (ids == 0).any() and (ids == 1).any()
 
 
-def test_decoding_buffer_is_aligned_and_gives_the_step_logits():
+def test_step_sampler_pads_the_output_layer_and_draws_from_the_step_logits():
     torch.manual_seed(5)
     gen = LSTMGenerator(21, 4, 8).eval()  # 21 ids: an unaligned row width
-    buffer = logits_buffer(gen, 3, torch.device("cpu"))
-    assert buffer.shape == (3, 32)
-    tokens = torch.tensor([1, 5, 7])
-    state = gen.initial_state(3, torch.device("cpu"))
+    rows = 600
+    never = torch.tensor([0, 1])
+    sampler = StepSampler(
+        gen,
+        rows,
+        torch.device("cpu"),
+        never=never,
+        random_generator=torch.Generator().manual_seed(3),
+    )
+    assert sampler.buffer.shape == (rows, 32) and sampler.weight.shape == (32, 8)
+    tokens = torch.randint(2, 21, (rows,), generator=torch.Generator().manual_seed(0))
+    state = gen.initial_state(rows, torch.device("cpu"))
     with torch.no_grad():  # decoding never trains
-        logits, _ = next_token_logits(gen, tokens, state, buffer)
-        expected, _ = gen.step(tokens, state)
-    assert logits.shape == (3, 21)
-    torch.testing.assert_close(logits, expected)
+        drawn, new_state = sampler(tokens, state)
+        logits, expected_state = gen.step(tokens, state)
+    expected = draw_tokens(logits, 1.0, torch.Generator().manual_seed(3), never=never)
+    assert torch.equal(drawn, expected)
+    for got, want in zip(new_state, expected_state, strict=True):
+        torch.testing.assert_close(got, want)
 
 
 def test_sampling_pads_after_the_end_token_and_is_seeded():

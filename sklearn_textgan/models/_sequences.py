@@ -27,7 +27,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._output import aligned_width, linear_cross_entropy, linear_token_nll, pad_output_layer
+from ._output import linear_cross_entropy, linear_token_nll, pad_output_layer
 
 __all__ = [
     "BeginIds",
@@ -208,28 +208,79 @@ def never_drawn_ids(
     return torch.tensor(sorted(set(never_draw)), dtype=torch.long, device=device)
 
 
-def next_token_logits(
-    generator: nn.Module, tokens: torch.Tensor, state, buffer: torch.Tensor | None = None
-) -> tuple[torch.Tensor, object]:
-    """One decoding step; the logits are written into ``buffer`` when one is given.
+class StepSampler:
+    """Draws the next token of every row of a batch, one decoding step per call.
 
-    Reusing one buffer across steps avoids allocating (and page-faulting) a
-    fresh (batch, vocabulary) matrix at every step, which costs as much as
-    the matrix product itself on the CPU.
+    ``sampler(tokens, state)`` advances ``generator`` by one step from the
+    (rows,) ``tokens`` and returns the drawn (rows,) tokens and the new state;
+    the ids in ``never`` (a LongTensor) are never drawn. Build one sampler per
+    sampling run: it holds a copy of the output layer as it is now.
+
+    For a float32 generator with ``step_features``, the output layer is
+    padded once per sampler to an aligned width (unaligned rows halve the
+    speed of the CPU matrix product) and its logits are written into one
+    reusable buffer (a fresh (rows, vocabulary) matrix at every step costs as
+    much as the product itself on the CPU).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import LSTMGenerator
+    >>> from sklearn_textgan.models._sequences import StepSampler
+    >>> generator = LSTMGenerator(vocab_size=10, embedding_dim=4, hidden_dim=8).eval()
+    >>> sampler = StepSampler(generator, 3, torch.device("cpu"), never=torch.tensor([0, 1]),
+    ...                       random_generator=torch.Generator().manual_seed(0))
+    >>> state = generator.initial_state(3, torch.device("cpu"))
+    >>> with torch.no_grad():
+    ...     tokens, state = sampler(torch.tensor([1, 1, 1]), state)
+    >>> tokens.shape, bool((tokens >= 2).all())
+    (torch.Size([3]), True)
     """
-    step_features = getattr(generator, "step_features", None)
-    if buffer is None or step_features is None:
-        return generator.step(tokens, state)
-    hidden, state = step_features(tokens, state)
-    vocab = generator.output.out_features
-    # Zero rows widen the product to the buffer's aligned width (see logits_buffer).
-    weight, bias = pad_output_layer(generator.output.weight, generator.output.bias)
-    logits = buffer[: hidden.shape[0]]
-    if bias is None:
-        torch.mm(hidden, weight.t(), out=logits)
-    else:
-        torch.addmm(bias, hidden, weight.t(), out=logits)
-    return logits[:, :vocab], state
+
+    def __init__(
+        self,
+        generator: nn.Module,
+        rows: int,
+        device: torch.device,
+        *,
+        temperature: float = 1.0,
+        never: torch.Tensor | None = None,
+        random_generator: torch.Generator | None = None,
+    ) -> None:
+        self.generator = generator
+        self.temperature = temperature
+        self.never = never
+        self.random_generator = random_generator
+        output = getattr(generator, "output", None)
+        self.buffer = None
+        if (
+            output is not None
+            and output.weight.dtype == torch.float32
+            and getattr(generator, "step_features", None) is not None
+        ):
+            self.vocab = output.out_features
+            self.weight, self.bias = pad_output_layer(output.weight, output.bias)
+            self.buffer = torch.empty(rows, self.weight.shape[0], device=device)
+
+    def __call__(self, tokens: torch.Tensor, state) -> tuple[torch.Tensor, object]:
+        if self.buffer is None:
+            logits, state = self.generator.step(tokens, state)
+            drawn = draw_tokens(logits, self.temperature, self.random_generator, never=self.never)
+            return drawn, state
+        hidden, state = self.generator.step_features(tokens, state)
+        logits = self.buffer[: hidden.shape[0]]
+        if self.bias is None:
+            torch.mm(hidden, self.weight.t(), out=logits)
+        else:
+            torch.addmm(self.bias, hidden, self.weight.t(), out=logits)
+        drawn = draw_tokens(
+            logits[:, : self.vocab],
+            self.temperature,
+            self.random_generator,
+            in_place=True,
+            never=self.never,
+        )
+        return drawn, state
 
 
 # exp is 15-20x slower on the CPU for arguments whose result underflows
@@ -319,19 +370,6 @@ def _inverse_cdf(weights: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
     return (first + torch.minimum(offset, last)).squeeze(1)
 
 
-def logits_buffer(generator: nn.Module, rows: int, device: torch.device) -> torch.Tensor | None:
-    """A reusable float32 buffer for :func:`next_token_logits`: (rows, aligned vocabulary).
-
-    Its width is the vocabulary rounded up to an aligned width (unaligned
-    rows halve the speed of the CPU matrix product);
-    :func:`next_token_logits` returns a view of the first ``vocabulary`` columns.
-    """
-    output = getattr(generator, "output", None)
-    if output is None or output.weight.dtype != torch.float32:
-        return None
-    return torch.empty(rows, aligned_width(output.out_features), device=device)
-
-
 @torch.no_grad()
 def sample_sequences(
     generator: nn.Module,
@@ -388,12 +426,16 @@ def sample_sequences(
         state = generator.initial_state(size, device)
         finished = torch.zeros(size, dtype=torch.bool, device=device)
         out = torch.full((size, max_steps), pad_id, dtype=torch.long, device=device)
-        buffer = logits_buffer(generator, size, device)
+        sampler = StepSampler(
+            generator,
+            size,
+            device,
+            temperature=temperature,
+            never=never,
+            random_generator=random_generator,
+        )
         for t in range(max_steps):
-            logits, state = next_token_logits(generator, tokens, state, buffer)
-            tokens = draw_tokens(
-                logits, temperature, random_generator, in_place=buffer is not None, never=never
-            )
+            tokens, state = sampler(tokens, state)
             out[:, t] = tokens.masked_fill(finished, pad_id)
             finished |= tokens == eos_id
             # Checked only every few steps: the host sync costs more than a few wasted steps.

@@ -26,13 +26,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..models._sequences import (
-    begin_tokens,
-    draw_tokens,
-    logits_buffer,
-    never_drawn_ids,
-    next_token_logits,
-)
+from ..models._sequences import StepSampler, begin_tokens, never_drawn_ids
 
 __all__ = ["class_probability", "rollout_rewards"]
 
@@ -131,23 +125,14 @@ def rollout_rewards(
         # completion starts from it (states are values: steps never modify them).
         state = rollout_policy.initial_state(rows, samples.device)
         tokens = begin_tokens(bos_id, rows, samples.device)
-        # One logits buffer serves every prefix length's completions.
-        buffer = logits_buffer(rollout_policy, rows, samples.device)
+        # One sampler (and its logits buffer) serves every prefix length's completions.
+        sampler = StepSampler(
+            rollout_policy, rows, samples.device, never=never, random_generator=random_generator
+        )
         for prefix in range(1, width):
             _, state = rollout_policy.step_features(tokens, state)
             tokens = repeated[:, prefix - 1]
-            completed = _complete(
-                rollout_policy,
-                repeated,
-                prefix,
-                state,
-                tokens,
-                buffer,
-                eos_id,
-                pad_id,
-                never,
-                random_generator,
-            )
+            completed = _complete(sampler, repeated, prefix, state, tokens, eos_id, pad_id)
             realness = _realness(
                 discriminator, completed, repeated_labels, prefix=prefix, n_rollouts=n_rollouts
             )
@@ -158,31 +143,24 @@ def rollout_rewards(
 
 
 def _complete(
-    policy: nn.Module,
+    sampler: StepSampler,
     sequences: torch.Tensor,
     prefix: int,
     state,
     tokens: torch.Tensor,
-    buffer: torch.Tensor | None,
     eos_id: int,
     pad_id: int,
-    never: torch.Tensor,
-    random_generator: torch.Generator | None,
 ) -> torch.Tensor:
-    """Keep the first ``prefix`` tokens of each row and sample the rest (never the ids ``never``).
+    """Keep the first ``prefix`` tokens of each row and draw the rest with ``sampler``.
 
     ``state`` is the policy's state after reading all but the last prefix
-    token, ``tokens`` (rows,) that last token; ``buffer`` is the policy's
-    :func:`logits_buffer` (or None).
+    token, ``tokens`` (rows,) that last token.
     """
     width = sequences.shape[1]
     out = sequences.clone()
     finished = (sequences[:, :prefix] == eos_id).any(dim=1)
     for position in range(prefix, width):
-        logits, state = next_token_logits(policy, tokens, state, buffer)
-        tokens = draw_tokens(
-            logits, 1.0, random_generator, in_place=buffer is not None, never=never
-        )
+        tokens, state = sampler(tokens, state)
         out[:, position] = tokens.masked_fill(finished, pad_id)
         finished |= tokens == eos_id
     return out
