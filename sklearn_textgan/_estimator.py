@@ -28,6 +28,7 @@ from ._tokenizer import (
 )
 from ._validation import (
     MIN_TEMPERATURE,
+    check_ids_fit_in_memory,
     check_random_state_argument,
     check_texts,
     is_token_id_array,
@@ -145,7 +146,8 @@ class TextGAN(DensityMixin, BaseEstimator):
     max_length : int or None, default=None
         Longest text, in tokens, that the generator models and writes; longer
         texts are truncated (with a warning). ``None`` uses the longest
-        training text.
+        training text. Every training text is padded to it, so a value whose
+        padded ids exceed the machine's memory is a ValueError at fit.
     batch_size : int, default=64
         Texts per gradient step.
     pretrain_epochs : int, default=20
@@ -802,8 +804,14 @@ class TextGAN(DensityMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=3,
             )
-        lengths = np.minimum(lengths, self.max_length_)
         width = self.max_length_ + 1
+        check_ids_fit_in_memory(
+            len(ids),
+            width,
+            what=f"max_length={self.max_length_}",
+            advice=f"set max_length near the longest text's {int(lengths.max())} tokens",
+        )
+        lengths = np.minimum(lengths, self.max_length_)
         padded = np.full((len(ids), width), PAD_ID, dtype=np.int64)
         columns = min(width, ids.shape[1])
         padded[:, :columns] = ids[:, :columns]
@@ -1042,7 +1050,8 @@ class TextGAN(DensityMixin, BaseEstimator):
         Parameters
         ----------
         n_samples : int, default=1
-            Number of texts.
+            Number of texts; more than the machine's memory holds as token
+            ids is a ValueError.
         temperature : float, default=1.0
             Softmax temperature: below 1 favours likely tokens (quality), above
             1 spreads probability (diversity). At least 1e-6, where sampling
@@ -1102,6 +1111,12 @@ class TextGAN(DensityMixin, BaseEstimator):
                 "This TextGAN was fitted without labels, so its texts have no class: "
                 "pass return_labels=False (or fit it with y)."
             )
+        check_ids_fit_in_memory(
+            n_samples,
+            self.max_length_ + 1,
+            what=f"sample({n_samples})",
+            advice="ask for fewer texts at a time",
+        )
         random = check_random_state(check_random_state_argument(random_state))
         seed = int(random.randint(0, _SEED_HIGH))
         bos_id = BOS_ID

@@ -7,12 +7,19 @@ inside numpy or torch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Set
 
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["MIN_TEMPERATURE", "check_random_state_argument", "check_texts", "is_token_id_array"]
+__all__ = [
+    "MIN_TEMPERATURE",
+    "check_ids_fit_in_memory",
+    "check_random_state_argument",
+    "check_texts",
+    "is_token_id_array",
+]
 
 
 def is_token_id_array(X: object) -> bool:
@@ -98,3 +105,36 @@ def check_random_state_argument(value: object) -> object:
             f"random_state must be None, an int in [0, 2**32 - 1] or a RandomState, got {value!r}."
         ) from error
     return value
+
+
+def physical_memory_bytes() -> int | None:
+    """This machine's physical memory in bytes, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # no sysconf (Windows), or no such name
+        return None
+
+
+def check_ids_fit_in_memory(n_rows: int, width: int, *, what: str, advice: str) -> None:
+    """Raise a ValueError when an int64 (n_rows, width) id array exceeds the machine's memory.
+
+    Such a request would otherwise end in numpy's MemoryError, or in a
+    sampling loop that runs until the memory is gone.
+
+    Examples
+    --------
+    >>> from sklearn_textgan._validation import check_ids_fit_in_memory
+    >>> check_ids_fit_in_memory(1000, 21, what="sample(1000)", advice="ask for fewer texts")
+    >>> check_ids_fit_in_memory(10**12, 21, what="sample(10**12)", advice="ask for fewer texts")
+    Traceback (most recent call last):
+    ...
+    ValueError: sample(10**12) needs 156,462 GiB of token ids ...
+    """
+    memory = physical_memory_bytes()
+    needed = int(n_rows) * int(width) * np.dtype(np.int64).itemsize
+    if memory is not None and needed > memory:
+        raise ValueError(
+            f"{what} needs {needed / 2**30:,.0f} GiB of token ids ({n_rows:,} rows of "
+            f"{width:,} int64 ids), more than this machine's {memory / 2**30:,.0f} GiB of "
+            f"memory: {advice}."
+        )

@@ -252,6 +252,18 @@ def test_bad_sample_arguments(fitted, kwargs, error):
         fitted.sample(**kwargs)
 
 
+def test_more_samples_than_memory_holds_is_refused_before_sampling(fitted):
+    # Before, sampling ran batch after batch until the memory was gone.
+    with pytest.raises(ValueError, match=r"sample\(1000000000000\) needs .* GiB .* fewer texts"):
+        fitted.sample(10**12)
+
+
+def test_a_max_length_beyond_memory_names_the_longest_text(fitted):
+    # Before, numpy's MemoryError ("Unable to allocate 146. TiB").
+    with pytest.raises(ValueError, match=r"max_length=10{12} needs .* near the longest text's"):
+        tiny(max_length=10**12).fit(CORPUS)
+
+
 def test_the_lowest_temperature_samples_the_most_likely_tokens(fitted):
     coldest = fitted.sample(20, temperature=1e-6, random_state=0)
     assert coldest == fitted.sample(20, temperature=1e-6, random_state=1)
@@ -535,6 +547,7 @@ def fitted_state(gan):
         (dict(y=["a"] * len(OTHER_CORPUS)), ValueError),  # one class only
         (dict(params=dict(algorithm="dense", discriminator="cnn")), ValueError),
         (dict(params=dict(generator="rmc", num_heads=3)), ValueError),
+        (dict(params=dict(max_length=10**12)), ValueError),  # more ids than memory
     ],
 )
 def test_a_failed_refit_leaves_the_fitted_model_as_it_was(change, error):
