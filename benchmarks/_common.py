@@ -56,7 +56,8 @@ def environment() -> dict:
 
 def recorded_options(args) -> dict:
     """The command-line options worth keeping with results: not where files were read or written."""
-    return {k: v for k, v in vars(args).items() if k not in ("data_home", "results_dir")}
+    where = ("data_home", "results_dir", "resume_dir")
+    return {k: v for k, v in vars(args).items() if k not in where}
 
 
 def save(name: str, payload: dict, folder: str | Path | None = None) -> Path:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import copy
+import json
 import multiprocessing
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -22,6 +24,11 @@ import torch
 from sklearn_textgan import TextGAN
 
 TEMPERATURES = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25)
+
+# Adversarial epochs between two checkpoints of a run that keeps its progress
+# (--resume-dir): a RelGAN checkpoint is about 100 MB, and ten RelGAN epochs
+# take minutes on a CPU.
+RESUME_CHECKPOINT_EVERY = 10
 
 # The generator of the SeqGAN and Texygen papers (LSTM, embedding and hidden
 # 32) for every algorithm but RelGAN, which brings its relational memory (1
@@ -121,6 +128,12 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
         default=None,
         help="wall-clock budget of one (seed, algorithm) run: fewer adversarial epochs if needed",
     )
+    parser.add_argument(
+        "--resume-dir",
+        default=None,
+        help="keep each run's progress here (trained MLE start, adversarial checkpoints, "
+        "finished records); the same command run again continues where it stopped",
+    )
 
 
 def results_name(benchmark: str, args: argparse.Namespace) -> str:
@@ -152,8 +165,10 @@ class Budget:
         mle_recipe: str = "early-stopping",
         adversarial_learning_rate: float | None = None,
         generator: str | None = None,
+        resume_dir: str | None = None,
     ) -> None:
         self.settings = settings
+        self.resume_dir = resume_dir
         self.generator_override = generator
         self.mle_recipe = mle_recipe
         self.adversarial_learning_rate = adversarial_learning_rate
@@ -176,10 +191,17 @@ class Budget:
             args.mle_recipe,
             args.adversarial_learning_rate,
             args.generator,
+            getattr(args, "resume_dir", None),
         )
 
     def epochs(self, algorithm: str) -> int:
         return self.adversarial_epochs or self.settings[algorithm]["epochs"]
+
+    def run_folder(self, algorithm: str, seed: int) -> Path | None:
+        """Where the (algorithm, seed) run keeps its progress; None without ``resume_dir``."""
+        if self.resume_dir is None:
+            return None
+        return Path(self.resume_dir) / f"{algorithm}-seed{seed}"
 
     def affordable_epochs(self, algorithm: str, gan: TextGAN, train, seconds_left: float) -> dict:
         """The adversarial epochs that fit in ``seconds_left``, timed on a throw-away copy.
@@ -225,6 +247,53 @@ class Budget:
         return {**params, **QUICK_ADVERSARIAL} if self.quick else params
 
 
+class RunProgress:
+    """What one (algorithm, seed) run has finished, kept in ``folder`` so that it can resume.
+
+    The same command run again after it was stopped (killed, or the machine
+    gone) picks each run up where it was: a finished run's records are read
+    back, a trained MLE starting point is loaded instead of trained again, and
+    an adversarial fit continues from its last checkpoint (bit-identical on
+    the CPU to a run never stopped). ``settings`` must match those the folder
+    was started with. Without a folder nothing is kept.
+    """
+
+    def __init__(self, folder: str | Path | None, settings: dict) -> None:
+        self.folder = None if folder is None else Path(folder)
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        settings = json.loads(json.dumps(settings, default=repr))
+        kept = self.load("settings")
+        if kept is not None and kept != settings:
+            raise SystemExit(
+                f"{self.folder} holds a run with other settings; pass another --resume-dir.\n"
+                f"kept: {kept}\nnow:  {settings}"
+            )
+        self.store("settings", settings)
+
+    def path(self, name: str) -> Path | None:
+        return None if self.folder is None else self.folder / name
+
+    def load(self, name: str):
+        """The JSON value stored as ``name``, or None."""
+        path = self.path(f"{name}.json")
+        return None if path is None or not path.exists() else json.loads(path.read_text())
+
+    def store(self, name: str, value) -> None:
+        if self.folder is None:
+            return
+        path = self.folder / f"{name}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(value, indent=1))
+        tmp.replace(path)
+
+
+def training_seconds(history: list[dict]) -> float:
+    """Seconds of the epochs in ``history``: the training time, whatever sessions it took."""
+    return float(sum(record["seconds"] for record in history))
+
+
 def train_and_score(
     algorithm: str,
     seed: int,
@@ -238,42 +307,68 @@ def train_and_score(
 
     ``score(model)`` returns the model's curve, one record per temperature;
     ``mle_params`` are extra TextGAN parameters (tokenizer, max_length).
+    With ``budget.resume_dir``, the run keeps its progress there
+    (:class:`RunProgress`).
     """
     torch.set_num_threads(1)  # several runs share the machine's cores
     run_started = time.perf_counter()
     architecture = budget.generator(algorithm)
-    started = time.perf_counter()
-    mle = TextGAN(
-        algorithm="mle",
-        **architecture,
-        **mle_params,
-        batch_size=64,
-        pretrain_epochs=budget.pretrain_epochs,
-        learning_rate=0.01,
-        **MLE_RECIPES[budget.mle_recipe],
-        random_state=seed,
-        device=device,
-        warm_start=True,
-    ).fit(train)
-    base = {"algorithm": algorithm, "seed": seed, "generator": architecture["generator"]}
-    seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    mle_curve = score(mle)
-    evaluation_seconds = time.perf_counter() - started
-    records = [
+    progress = RunProgress(
+        budget.run_folder(algorithm, seed),
         {
+            "algorithm": algorithm,
+            "seed": seed,
+            "architecture": architecture,
+            "mle_params": mle_params,
+            "pretrain_epochs": budget.pretrain_epochs,
+            "mle_recipe": budget.mle_recipe,
+            "adversarial": budget.adversarial(algorithm) if algorithm != "mle" else None,
+            "epochs": budget.epochs(algorithm) if algorithm != "mle" else None,
+            "run_seconds": budget.run_seconds,
+            "n_train": budget.n_train,
+            "device": device,
+        },
+    )
+    finished = progress.load("records")
+    if finished is not None:
+        return finished
+    base = {"algorithm": algorithm, "seed": seed, "generator": architecture["generator"]}
+    start = progress.load("mle")
+    if start is not None:
+        mle = TextGAN.load(progress.path("mle.textgan"), device=device)
+    else:
+        mle = TextGAN(
+            algorithm="mle",
+            **architecture,
+            **mle_params,
+            batch_size=64,
+            pretrain_epochs=budget.pretrain_epochs,
+            learning_rate=0.01,
+            **MLE_RECIPES[budget.mle_recipe],
+            random_state=seed,
+            device=device,
+            warm_start=True,
+            checkpoint_dir=progress.path("mle-checkpoints"),
+        ).fit(train)
+        started = time.perf_counter()
+        mle_curve = score(mle)
+        start = {
             **base,
             "model": "mle",
             "epochs": len(mle.history_),
             "mle_recipe": budget.mle_recipe,
             "validation_fraction": mle.validation_fraction,
             "n_iter_no_change": mle.n_iter_no_change,
-            "seconds": seconds,
-            "evaluation_seconds": evaluation_seconds,
+            "seconds": training_seconds(mle.history_),
+            "evaluation_seconds": time.perf_counter() - started,
             "curve": mle_curve,
         }
-    ]
+        if progress.folder is not None:
+            mle.save(progress.path("mle.textgan"))
+            progress.store("mle", start)
+    records = [start]
     if algorithm == "mle":
+        progress.store("records", records)
         return records
     gan = copy.deepcopy(mle)
     gan.set_params(
@@ -284,13 +379,19 @@ def train_and_score(
         discriminator_learning_rate=1e-4,
         **budget.adversarial(algorithm),
     )
-    # The GAN's own evaluation will take about as long as the MLE model's did.
-    seconds_left = (budget.run_seconds or 0) - (time.perf_counter() - run_started)
-    schedule = budget.affordable_epochs(algorithm, gan, train, seconds_left - evaluation_seconds)
-    gan.set_params(adversarial_epochs=schedule["epochs"])
-    started = time.perf_counter()
+    schedule = progress.load("schedule")
+    if schedule is None:
+        # The GAN's own evaluation will take about as long as the MLE model's did.
+        seconds_left = (budget.run_seconds or 0) - (time.perf_counter() - run_started)
+        seconds_left -= start["evaluation_seconds"]
+        schedule = budget.affordable_epochs(algorithm, gan, train, seconds_left)
+        progress.store("schedule", schedule)
+    gan.set_params(
+        adversarial_epochs=schedule["epochs"],
+        checkpoint_dir=progress.path("gan-checkpoints"),
+        checkpoint_every=RESUME_CHECKPOINT_EVERY,
+    )
     gan.fit(train)
-    seconds = time.perf_counter() - started
     started = time.perf_counter()
     gan_curve = score(gan)
     records.append(
@@ -299,11 +400,12 @@ def train_and_score(
             "model": algorithm,
             "adversarial_learning_rate": gan.adversarial_learning_rate,
             **schedule,
-            "seconds": seconds,
+            "seconds": training_seconds(gan.history_[len(mle.history_) :]),
             "evaluation_seconds": time.perf_counter() - started,
             "curve": gan_curve,
         }
     )
+    progress.store("records", records)
     return records
 
 

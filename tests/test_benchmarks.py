@@ -248,3 +248,52 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
     (row,) = json.loads(path.read_text())["rows"]
     assert (row["model"], row["candidate_epochs"]) == ("seqgan", 7)
     assert (row["comparable_points"], row["points_better_than_mle"]) == (1, 1)
+
+
+def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path, monkeypatch):
+    import _sweep
+
+    from sklearn_textgan import TextGAN
+
+    train = torch.randint(3, 40, (60, 8), generator=torch.Generator().manual_seed(0)).numpy()
+    scored = []
+
+    def score(model):
+        scored.append(model.algorithm)
+        texts = model.sample(20, random_state=0)
+        return [{"temperature": 1.0, "mean_id": float(texts.mean())}]
+
+    def budget():
+        settings = _sweep.algorithm_settings(relgan_epochs=2)
+        return _sweep.Budget(settings, True, 1, None, resume_dir=str(tmp_path))
+
+    def run():
+        return _sweep.train_and_score("seqgan", 0, budget(), "cpu", train, score, max_length=8)
+
+    first = run()
+    folder = tmp_path / "seqgan-seed0"
+    assert {"settings.json", "mle.json", "mle.textgan", "schedule.json", "records.json"} <= {
+        path.name for path in folder.iterdir()
+    }
+    assert scored == ["mle", "seqgan"]
+    # A finished run is read back: nothing is trained or scored again.
+    assert run() == first and scored == ["mle", "seqgan"]
+
+    # Stopped after its MLE start: the start is loaded, and the GAN trained
+    # from it is the one the uninterrupted run trained.
+    (folder / "records.json").unlink()
+    fitted = []
+    original_fit = TextGAN.fit
+
+    def counting_fit(self, *args, **kwargs):
+        fitted.append(self.algorithm)
+        return original_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(TextGAN, "fit", counting_fit)
+    again = run()
+    assert fitted == ["seqgan"]
+    assert again[1]["curve"] == first[1]["curve"] and again[0] == first[0]
+
+    # Other settings in the same folder are refused, not mixed.
+    with pytest.raises(SystemExit, match="other settings"):
+        _sweep.train_and_score("seqgan", 0, budget(), "cpu", train, score, max_length=9)
