@@ -259,6 +259,35 @@ def test_rollout_rewards_of_a_constant_discriminator_are_constant():
     torch.testing.assert_close(rewards, torch.full((3, 5), float(torch.sigmoid(torch.tensor(0.7)))))
 
 
+@pytest.mark.parametrize("policy_training, judge_training", [(True, True), (True, False)])
+def test_rollout_rewards_give_the_modules_back_in_their_modes(policy_training, judge_training):
+    # A generator left in evaluation mode cannot backpropagate through a cuDNN LSTM.
+    state, _ = seqgan_state(width=5, batch=3)
+    judge = nn.Linear(5, 1)
+    state.generator.train(policy_training)
+    judge.train(judge_training)
+    seen = []
+
+    def forward(x):
+        seen.append((state.generator.training, judge.training))
+        return torch.zeros(len(x), 1)
+
+    judge.forward = forward
+    rollout_rewards(
+        state.generator,
+        judge,
+        torch.randint(4, 8, (3, 5)),
+        n_rollouts=2,
+        bos_id=1,
+        eos_id=2,
+        pad_id=0,
+        random_generator=None,
+    )
+    assert seen and set(seen) == {(False, False)}  # judged in evaluation mode
+    assert state.generator.training is policy_training and judge.training is judge_training
+    assert all(m.training is policy_training for m in state.generator.modules())
+
+
 @pytest.mark.parametrize("generator_name", sorted(GENERATORS))
 def test_gumbel_gradients_reach_the_generator(generator_name):
     from sklearn_textgan.models import CNNDiscriminator, build_generator

@@ -82,7 +82,8 @@ def rollout_rewards(
     """Rewards of shape (B, T) for ``samples`` (B, T); 0 after a sequence has ended.
 
     The completions never draw the ids ``never_draw`` (default: see
-    :func:`~sklearn_textgan.models.never_drawn_ids`).
+    :func:`~sklearn_textgan.models.never_drawn_ids`). Both modules run in
+    evaluation mode and are given back in the mode they came in.
 
     Examples
     --------
@@ -106,8 +107,43 @@ def rollout_rewards(
     tensor([[0.5000, 0.5000, 0.5000, 0.0000],
             [0.5000, 0.5000, 0.5000, 0.5000]])
     """
+    # Evaluation mode for the rollouts, and the callers' modes back afterwards: a
+    # module left in evaluation mode would, for one, make a cuDNN LSTM refuse
+    # its next backward pass.
+    modes = [(module, module.training) for module in (rollout_policy, discriminator)]
     rollout_policy.eval()
     discriminator.eval()
+    try:
+        return _rewards(
+            rollout_policy,
+            discriminator,
+            samples,
+            n_rollouts,
+            bos_id,
+            eos_id,
+            pad_id,
+            random_generator,
+            class_labels,
+            never_draw,
+        )
+    finally:
+        for module, training in modes:
+            module.train(training)
+
+
+def _rewards(
+    rollout_policy: nn.Module,
+    discriminator: nn.Module,
+    samples: torch.Tensor,
+    n_rollouts: int,
+    bos_id: int | torch.Tensor,
+    eos_id: int,
+    pad_id: int,
+    random_generator: torch.Generator | None,
+    class_labels: torch.Tensor | None,
+    never_draw: tuple[int, ...] | None,
+) -> torch.Tensor:
+    """:func:`rollout_rewards` with both modules already in evaluation mode."""
     batch, width = samples.shape
     rewards = torch.zeros(batch, width, device=samples.device)
     rewards[:, -1] = _realness(discriminator, samples, class_labels)
