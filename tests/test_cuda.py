@@ -7,10 +7,11 @@ import pytest
 import torch
 from test_adversarial import ADVERSARIAL, CORPUS, DISCRIMINATORS
 from test_adversarial import tiny_gan as adversarial_gan
+from test_checkpoint import Killed, assert_resumed_from, read_checkpoint
 
 from sklearn_textgan import TextGAN
 from sklearn_textgan.models import GENERATORS, LSTMGenerator, init_parameters, sample_sequences
-from sklearn_textgan.training import gumbel_generate, rollout_rewards
+from sklearn_textgan.training import Checkpointer, gumbel_generate, rollout_rewards
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
@@ -71,9 +72,10 @@ def test_a_model_fitted_on_cuda_unpickles_on_a_cpu_only_machine(monkeypatch):
     restored = pickle.loads(payload)
     assert restored.device_.type == "cpu"
     assert all(p.device.type == "cpu" for p in restored.generator_.parameters())
-    np.testing.assert_allclose(
-        restored.score_samples(CORPUS[:4]), gan.score_samples(CORPUS[:4]), rtol=1e-4, atol=1e-4
-    )
+    # cuDNN's TF32 products (on by default) would round the GPU's side to ~1e-3.
+    with torch.backends.cudnn.flags(enabled=True, allow_tf32=False):
+        on_gpu = gan.score_samples(CORPUS[:4])
+    np.testing.assert_allclose(restored.score_samples(CORPUS[:4]), on_gpu, rtol=1e-4, atol=1e-4)
     assert len(restored.sample(3, random_state=0)) == 3
 
 
@@ -116,3 +118,76 @@ def test_building_blocks_run_on_cuda():
     )
     relaxed.sum().backward()
     assert generator.output.weight.grad is not None
+
+
+def test_dropout_draws_its_masks_on_cuda():
+    gan = tiny_gan(algorithm="seqgan", dropout=0.2).fit(CORPUS)
+    assert on_cuda(gan.generator_)
+    assert gan.sample(3, random_state=0) == gan.sample(3, random_state=0)
+
+
+@pytest.mark.parametrize("discriminator", DISCRIMINATORS)
+def test_the_gradient_penalty_runs_on_cuda(discriminator):
+    # The LSTM discriminator's double backward runs with cuDNN switched off.
+    params = dict(generator="lstm", discriminator=discriminator, loss="wgan_gp")
+    gan = tiny_gan(algorithm="relgan", **params).fit(CORPUS)
+    assert np.isfinite(gan.history_[-1]["discriminator_loss"])
+
+
+@pytest.mark.parametrize("algorithm", ["mle", *ADVERSARIAL])
+def test_class_conditional_fits_sample_and_classify_on_cuda(algorithm):
+    params = {"discriminator": "lstm"} if algorithm == "dense" else {}
+    labels = ["cat", "dog"] * (len(CORPUS) // 2)
+    gan = tiny_gan(algorithm=algorithm, **params).fit(CORPUS, labels)
+    texts, drawn = gan.sample(4, random_state=0, return_labels=True)
+    assert len(texts) == 4 and set(drawn) <= {"cat", "dog"}
+    assert len(gan.sample(3, y="dog", random_state=0)) == 3
+    assert gan.predict_proba(CORPUS[:4]).shape == (4, 2)
+
+
+def test_a_killed_cuda_fit_resumes_from_its_checkpoint(tmp_path, monkeypatch):
+    params = dict(algorithm="seqgan", checkpoint_dir=tmp_path / "checkpoints")
+    original = Checkpointer.epoch_end
+
+    def epoch_end(self, state, stage, epoch, loop_state):
+        original(self, state, stage, epoch, loop_state)
+        if (stage, epoch) == ("adversarial", 1):
+            raise Killed
+
+    monkeypatch.setattr(Checkpointer, "epoch_end", epoch_end)
+    with pytest.raises(Killed):
+        tiny_gan(**params).fit(CORPUS)
+    monkeypatch.undo()
+    checkpoint = read_checkpoint(tmp_path / "checkpoints")
+    resumed = tiny_gan(**params).fit(CORPUS)
+    assert_resumed_from(resumed, checkpoint)
+    uninterrupted = tiny_gan(algorithm="seqgan").fit(CORPUS)
+    assert list(resumed.history_["phase"]) == list(uninterrupted.history_["phase"])
+    assert on_cuda(resumed.generator_) and len(resumed.sample(3, random_state=0)) == 3
+
+
+def test_a_cpu_model_loads_onto_cuda_and_scores_alike(tmp_path):
+    cpu = tiny_gan(algorithm="seqgan", device="cpu").fit(CORPUS)
+    cpu.save(tmp_path / "model.textgan")
+    gpu = TextGAN.load(tmp_path / "model.textgan", device="cuda")
+    assert gpu.device_.type == "cuda" and on_cuda(gpu.generator_) and on_cuda(gpu.discriminator_)
+    with torch.backends.cudnn.flags(enabled=True, allow_tf32=False):
+        on_gpu = gpu.score_samples(CORPUS[:4])
+    np.testing.assert_allclose(on_gpu, cpu.score_samples(CORPUS[:4]), rtol=1e-4, atol=1e-4)
+    assert len(gpu.sample(3, random_state=0)) == 3
+
+
+def test_warm_start_continues_a_cpu_model_on_cuda():
+    gan = tiny_gan(algorithm="mle", device="cpu", warm_start=True).fit(CORPUS)
+    gan.set_params(algorithm="seqgan", pretrain_epochs=0, device="cuda").fit(CORPUS)
+    assert gan.device_.type == "cuda"
+    assert on_cuda(gan.generator_) and on_cuda(gan.discriminator_)
+    assert [r["phase"] for r in gan.history_][0] == "mle"  # the CPU epochs are kept
+
+
+@pytest.mark.parametrize("mem_slots, num_layers", [(2, 1), (1, 2)])
+def test_relational_memory_general_attention_on_cuda(mem_slots, num_layers):
+    # More than one slot, or more than one block, takes the general attention path.
+    gan = tiny_gan(algorithm="relgan", generator="rmc", mem_slots=mem_slots, num_layers=num_layers)
+    gan.fit(CORPUS)
+    assert on_cuda(gan.generator_) and np.isfinite(gan.score(CORPUS[:4]))
