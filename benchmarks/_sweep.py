@@ -119,6 +119,12 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
     )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch threads of each run (default 1: several runs, or scripts, share the cores)",
+    )
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--quick", action="store_true", help="tiny budgets: a smoke run")
     parser.add_argument("--results-dir", default=None, help="default: benchmarks/results")
@@ -166,9 +172,11 @@ class Budget:
         adversarial_learning_rate: float | None = None,
         generator: str | None = None,
         resume_dir: str | None = None,
+        threads: int = 1,
     ) -> None:
         self.settings = settings
         self.resume_dir = resume_dir
+        self.threads = threads
         self.generator_override = generator
         self.mle_recipe = mle_recipe
         self.adversarial_learning_rate = adversarial_learning_rate
@@ -192,6 +200,7 @@ class Budget:
             args.adversarial_learning_rate,
             args.generator,
             getattr(args, "resume_dir", None),
+            getattr(args, "threads", 1),
         )
 
     def epochs(self, algorithm: str) -> int:
@@ -310,7 +319,7 @@ def train_and_score(
     With ``budget.resume_dir``, the run keeps its progress there
     (:class:`RunProgress`).
     """
-    torch.set_num_threads(1)  # several runs share the machine's cores
+    torch.set_num_threads(budget.threads)
     run_started = time.perf_counter()
     architecture = budget.generator(algorithm)
     progress = RunProgress(
