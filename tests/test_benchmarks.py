@@ -252,8 +252,10 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
 
 def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path, monkeypatch):
     import _sweep
+    from test_checkpoint import Killed, read_checkpoint
 
     from sklearn_textgan import TextGAN
+    from sklearn_textgan.training import Checkpointer
 
     train = torch.randint(3, 40, (60, 8), generator=torch.Generator().manual_seed(0)).numpy()
     scored = []
@@ -293,6 +295,37 @@ def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path,
     again = run()
     assert fitted == ["seqgan"]
     assert again[1]["curve"] == first[1]["curve"] and again[0] == first[0]
+
+    # Killed during its adversarial fit: the fit resumes from its checkpoint
+    # (the epochs before it are not trained again) and ends as before.
+    (folder / "records.json").unlink()
+    monkeypatch.undo()
+    original_end = Checkpointer.epoch_end
+
+    def killed_after_the_first_round(self, state, stage, epoch, loop_state):
+        original_end(self, state, stage, epoch, loop_state)
+        if (stage, epoch) == ("adversarial", 1):
+            raise Killed
+
+    monkeypatch.setattr(Checkpointer, "epoch_end", killed_after_the_first_round)
+    monkeypatch.setattr(_sweep, "RESUME_CHECKPOINT_EVERY", 1)  # a quick run has two rounds
+    with pytest.raises(Killed):
+        run()
+    monkeypatch.setattr(Checkpointer, "epoch_end", original_end)
+    checkpoint = read_checkpoint(folder / "gan-checkpoints")
+    assert checkpoint["stage"] == "adversarial" and checkpoint["epoch"] == 1
+    trained_rounds = []
+    original_epoch = Checkpointer.epoch_end
+
+    def counting_end(self, state, stage, epoch, loop_state):
+        trained_rounds.append((stage, epoch))
+        original_epoch(self, state, stage, epoch, loop_state)
+
+    monkeypatch.setattr(Checkpointer, "epoch_end", counting_end)
+    resumed = run()
+    assert trained_rounds == [("adversarial", 2)]
+    assert resumed[0] == first[0] and resumed[1]["curve"] == first[1]["curve"]
+    assert resumed[1]["seconds"] > 0  # its training time, the killed sitting's included
 
     # Other settings in the same folder are refused, not mixed.
     with pytest.raises(SystemExit, match="other settings"):
