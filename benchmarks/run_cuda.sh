@@ -20,7 +20,7 @@ failed=()
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
 
 python3 -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name(0))"
-timeout "${CUDA_TEST_SECONDS:-180}" python3 -m pytest tests/test_cuda.py -q -p no:cacheprovider \
+timeout "${CUDA_TEST_SECONDS:-300}" python3 -m pytest tests/test_cuda.py -q -p no:cacheprovider \
     2>&1 | tee "$log_dir/test_cuda.log" | tail -n 15 || failed+=("CUDA tests (test_cuda.log)")
 
 cd benchmarks || exit 1
