@@ -214,7 +214,7 @@ class StepSampler:
     ``sampler(tokens, state)`` advances ``generator`` by one step from the
     (rows,) ``tokens`` and returns the drawn (rows,) tokens and the new state;
     the ids in ``never`` (a LongTensor) are never drawn. Build one sampler per
-    sampling run: it holds a copy of the output layer as it is now.
+    sampling run: it reads the output layer once, when it is built.
 
     For a float32 generator with ``step_features``, the output layer is
     padded once per sampler to an aligned width (unaligned rows halve the
