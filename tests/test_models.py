@@ -193,6 +193,33 @@ def test_sampling_never_draws_padding_or_the_begin_token(temperature):
     np.testing.assert_allclose(first[2:], expected, atol=0.02)
 
 
+def test_a_begin_id_outside_the_output_layer_is_not_excluded_twice():
+    # A class begin id given as one int lies past the output layer; before,
+    # excluding it failed inside torch with an index error.
+    generator = LSTMGenerator(10, 4, 8, num_classes=1)
+    kwargs = dict(bos_id=10, eos_id=2, pad_id=0)
+    ids = sample_sequences(
+        generator, 50, max_steps=4, random_generator=torch.Generator().manual_seed(0), **kwargs
+    )
+    ended_before = (ids == 2).long().cumsum(dim=1) - (ids == 2).long()
+    assert not ((ids == 0) & (ended_before == 0)).any()  # padding is still never drawn
+    from sklearn_textgan.training import gumbel_generate, rollout_rewards
+
+    class Unsure(nn.Module):
+        def forward(self, x):
+            return torch.zeros(len(x), 1)
+
+    samples = ids[:4].clone()
+    rewards = rollout_rewards(
+        generator, Unsure(), samples, n_rollouts=2, random_generator=None, **kwargs
+    )
+    assert rewards.shape == samples.shape
+    relaxed = gumbel_generate(
+        generator, 3, 4, beta=1.0, random_generator=None, device=torch.device("cpu"), **kwargs
+    )
+    assert relaxed.shape == (3, 4, 10)
+
+
 def test_sampling_draws_the_ids_it_is_told_to_avoid_only_when_allowed():
     ids = sample_sequences(
         FixedDistribution([5.0, 5.0, 0.0, 1.0]),

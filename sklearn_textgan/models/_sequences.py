@@ -185,7 +185,11 @@ def token_log_likelihood(
 
 
 def never_drawn_ids(
-    never_draw: tuple[int, ...] | None, bos_id: BeginIds, pad_id: int, device: torch.device
+    never_draw: tuple[int, ...] | None,
+    bos_id: BeginIds,
+    pad_id: int,
+    device: torch.device,
+    vocab_size: int | None = None,
 ) -> torch.Tensor:
     """The ids (LongTensor) that sampling must never draw.
 
@@ -193,6 +197,8 @@ def never_drawn_ids(
     int, the begin id: tokens that are never a training target, so a model
     only gives them a small probability, which a high temperature raises.
     (A class-conditional generator's begin ids lie outside its output layer.)
+    With ``vocab_size``, the width of the output layer, ids outside it are
+    left out: they cannot be drawn anyway.
 
     Examples
     --------
@@ -202,10 +208,20 @@ def never_drawn_ids(
     tensor([0, 1])
     >>> never_drawn_ids(None, bos_id=torch.tensor([10, 11]), pad_id=0, device=torch.device("cpu"))
     tensor([0])
+    >>> never_drawn_ids(None, bos_id=10, pad_id=0, device=torch.device("cpu"), vocab_size=10)
+    tensor([0])
     """
     if never_draw is None:
         never_draw = (pad_id,) if isinstance(bos_id, torch.Tensor) else (pad_id, bos_id)
-    return torch.tensor(sorted(set(never_draw)), dtype=torch.long, device=device)
+    ids = sorted(set(never_draw))
+    if vocab_size is not None:
+        ids = [i for i in ids if 0 <= i < vocab_size]
+    return torch.tensor(ids, dtype=torch.long, device=device)
+
+
+def output_width(generator: nn.Module) -> int | None:
+    """The number of ids ``generator``'s output layer scores, or None if it does not say."""
+    return getattr(getattr(generator, "output", None), "out_features", None)
 
 
 class StepSampler:
@@ -412,7 +428,7 @@ def sample_sequences(
     device = device or next(generator.parameters()).device
     was_training = generator.training
     generator.eval()
-    never = never_drawn_ids(never_draw, bos_id, pad_id, device)
+    never = never_drawn_ids(never_draw, bos_id, pad_id, device, output_width(generator))
     chunks = []
     per_row = isinstance(bos_id, torch.Tensor)
     if per_row:

@@ -10,6 +10,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..models import begin_tokens, never_drawn_ids
+from ..models._sequences import output_width
 from ._adversarial import AdversarialAlgorithm
 from ._base import TrainingState
 from ._registry import register_algorithm
@@ -68,7 +69,7 @@ def gumbel_generate(
     """
     state = generator.initial_state(n, device)
     tokens = begin_tokens(bos_id, n, device)
-    never = never_drawn_ids(never_draw, bos_id, pad_id, device)
+    never = never_drawn_ids(never_draw, bos_id, pad_id, device, output_width(generator))
     finished = torch.zeros(n, dtype=torch.bool, device=device)
     rows = []
     for _ in range(width):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..models._sequences import StepSampler, begin_tokens, never_drawn_ids
+from ..models._sequences import StepSampler, begin_tokens, never_drawn_ids, output_width
 
 __all__ = ["class_probability", "rollout_rewards"]
 
@@ -147,7 +147,9 @@ def _rewards(
     batch, width = samples.shape
     rewards = torch.zeros(batch, width, device=samples.device)
     rewards[:, -1] = _realness(discriminator, samples, class_labels)
-    never = never_drawn_ids(never_draw, bos_id, pad_id, samples.device)
+    never = never_drawn_ids(
+        never_draw, bos_id, pad_id, samples.device, output_width(rollout_policy)
+    )
     if isinstance(bos_id, torch.Tensor):
         bos_id = bos_id.repeat(n_rollouts)
     repeated_labels = None if class_labels is None else class_labels.repeat(n_rollouts)
