@@ -24,6 +24,9 @@ forcing, sampling, rollouts, Gumbel sampling) conditions on it unchanged.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import torch
 from torch import nn
 
@@ -182,6 +185,34 @@ def token_log_likelihood(
         hidden[mask], generator.output.weight, generator.output.bias, targets[mask]
     )
     return out
+
+
+@contextlib.contextmanager
+def evaluation_mode(*modules: nn.Module) -> Iterator[None]:
+    """Run the block with ``modules`` in evaluation mode; give each its mode back after.
+
+    Also when the block raises: a module left in evaluation mode would, for
+    one, make a cuDNN LSTM refuse its next backward pass.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> from sklearn_textgan.models._sequences import evaluation_mode
+    >>> layer = nn.Dropout(0.5)
+    >>> with evaluation_mode(layer):
+    ...     layer.training
+    False
+    >>> layer.training
+    True
+    """
+    modes = [(module, module.training) for module in modules]
+    for module in modules:
+        module.eval()
+    try:
+        yield
+    finally:
+        for module, training in modes:
+            module.train(training)
 
 
 def never_drawn_ids(
@@ -426,37 +457,35 @@ def sample_sequences(
     True
     """
     device = device or next(generator.parameters()).device
-    was_training = generator.training
-    generator.eval()
     never = never_drawn_ids(never_draw, bos_id, pad_id, device, output_width(generator))
     chunks = []
     per_row = isinstance(bos_id, torch.Tensor)
     if per_row:
         bos_id = begin_tokens(bos_id, n_samples, device)
-    for start in range(0, n_samples, batch_size):
-        size = min(batch_size, n_samples - start)
-        if per_row:
-            tokens = bos_id[start : start + size].clone()
-        else:
-            tokens = torch.full((size,), bos_id, dtype=torch.long, device=device)
-        state = generator.initial_state(size, device)
-        finished = torch.zeros(size, dtype=torch.bool, device=device)
-        out = torch.full((size, max_steps), pad_id, dtype=torch.long, device=device)
-        sampler = StepSampler(
-            generator,
-            size,
-            device,
-            temperature=temperature,
-            never=never,
-            random_generator=random_generator,
-        )
-        for t in range(max_steps):
-            tokens, state = sampler(tokens, state)
-            out[:, t] = tokens.masked_fill(finished, pad_id)
-            finished |= tokens == eos_id
-            # Checked only every few steps: the host sync costs more than a few wasted steps.
-            if t % 8 == 7 and bool(finished.all()):
-                break
-        chunks.append(out)
-    generator.train(was_training)
+    with evaluation_mode(generator):
+        for start in range(0, n_samples, batch_size):
+            size = min(batch_size, n_samples - start)
+            if per_row:
+                tokens = bos_id[start : start + size].clone()
+            else:
+                tokens = torch.full((size,), bos_id, dtype=torch.long, device=device)
+            state = generator.initial_state(size, device)
+            finished = torch.zeros(size, dtype=torch.bool, device=device)
+            out = torch.full((size, max_steps), pad_id, dtype=torch.long, device=device)
+            sampler = StepSampler(
+                generator,
+                size,
+                device,
+                temperature=temperature,
+                never=never,
+                random_generator=random_generator,
+            )
+            for t in range(max_steps):
+                tokens, state = sampler(tokens, state)
+                out[:, t] = tokens.masked_fill(finished, pad_id)
+                finished |= tokens == eos_id
+                # Checked only every few steps: the host sync costs more than a few wasted steps.
+                if t % 8 == 7 and bool(finished.all()):
+                    break
+            chunks.append(out)
     return torch.cat(chunks, dim=0)

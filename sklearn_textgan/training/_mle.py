@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from ..models import summed_nll
+from ..models._sequences import evaluation_mode
 from ._base import Algorithm, TrainingConfig, TrainingState, begin_ids, iter_batches
 from ._checkpoint import take_resume
 from ._guard import DivergenceGuard
@@ -49,20 +50,18 @@ def mean_nll(
     >>> round(mean_nll(generator, targets, TrainingConfig()), 4), round(math.log(10), 4)
     (2.3026, 2.3026)
     """
-    was_training = generator.training
-    generator.eval()
     total, count = 0.0, 0
-    for start in range(0, len(targets), config.eval_batch_size):
-        chunk = slice(start, start + config.eval_batch_size)
-        loss, n_tokens = summed_nll(
-            generator,
-            targets[chunk],
-            bos_id=begin_ids(generator, config, None if labels is None else labels[chunk]),
-            pad_id=config.pad_id,
-        )
-        total += float(loss)
-        count += n_tokens
-    generator.train(was_training)
+    with evaluation_mode(generator):
+        for start in range(0, len(targets), config.eval_batch_size):
+            chunk = slice(start, start + config.eval_batch_size)
+            loss, n_tokens = summed_nll(
+                generator,
+                targets[chunk],
+                bos_id=begin_ids(generator, config, None if labels is None else labels[chunk]),
+                pad_id=config.pad_id,
+            )
+            total += float(loss)
+            count += n_tokens
     return total / max(1, count)
 
 

@@ -26,7 +26,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..models._sequences import StepSampler, begin_tokens, never_drawn_ids, output_width
+from ..models._sequences import (
+    StepSampler,
+    begin_tokens,
+    evaluation_mode,
+    never_drawn_ids,
+    output_width,
+)
 
 __all__ = ["class_probability", "rollout_rewards"]
 
@@ -107,77 +113,41 @@ def rollout_rewards(
     tensor([[0.5000, 0.5000, 0.5000, 0.0000],
             [0.5000, 0.5000, 0.5000, 0.5000]])
     """
-    # Evaluation mode for the rollouts, and the callers' modes back afterwards: a
-    # module left in evaluation mode would, for one, make a cuDNN LSTM refuse
-    # its next backward pass.
-    modes = [(module, module.training) for module in (rollout_policy, discriminator)]
-    rollout_policy.eval()
-    discriminator.eval()
-    try:
-        return _rewards(
-            rollout_policy,
-            discriminator,
-            samples,
-            n_rollouts,
-            bos_id,
-            eos_id,
-            pad_id,
-            random_generator,
-            class_labels,
-            never_draw,
+    with evaluation_mode(rollout_policy, discriminator):
+        batch, width = samples.shape
+        rewards = torch.zeros(batch, width, device=samples.device)
+        rewards[:, -1] = _realness(discriminator, samples, class_labels)
+        never = never_drawn_ids(
+            never_draw, bos_id, pad_id, samples.device, output_width(rollout_policy)
         )
-    finally:
-        for module, training in modes:
-            module.train(training)
-
-
-def _rewards(
-    rollout_policy: nn.Module,
-    discriminator: nn.Module,
-    samples: torch.Tensor,
-    n_rollouts: int,
-    bos_id: int | torch.Tensor,
-    eos_id: int,
-    pad_id: int,
-    random_generator: torch.Generator | None,
-    class_labels: torch.Tensor | None,
-    never_draw: tuple[int, ...] | None,
-) -> torch.Tensor:
-    """:func:`rollout_rewards` with both modules already in evaluation mode."""
-    batch, width = samples.shape
-    rewards = torch.zeros(batch, width, device=samples.device)
-    rewards[:, -1] = _realness(discriminator, samples, class_labels)
-    never = never_drawn_ids(
-        never_draw, bos_id, pad_id, samples.device, output_width(rollout_policy)
-    )
-    if isinstance(bos_id, torch.Tensor):
-        bos_id = bos_id.repeat(n_rollouts)
-    repeated_labels = None if class_labels is None else class_labels.repeat(n_rollouts)
-    if width > 1:
-        # Position j of row b is a continuation of the prefix it follows; a prefix
-        # that already holds the end token is complete and only padded.
-        repeated = samples.repeat(n_rollouts, 1)  # (R * B, T), row r * B + b
-        rows = repeated.shape[0]
-        # The policy reads each prefix once: the state after the first p - 1
-        # tokens is advanced by one token per prefix length, and every
-        # completion starts from it (states are values: steps never modify them).
-        state = rollout_policy.initial_state(rows, samples.device)
-        tokens = begin_tokens(bos_id, rows, samples.device)
-        # One sampler (and its logits buffer) serves every prefix length's completions.
-        sampler = StepSampler(
-            rollout_policy, rows, samples.device, never=never, random_generator=random_generator
-        )
-        for prefix in range(1, width):
-            _, state = rollout_policy.step_features(tokens, state)
-            tokens = repeated[:, prefix - 1]
-            completed = _complete(sampler, repeated, prefix, state, tokens, eos_id, pad_id)
-            realness = _realness(
-                discriminator, completed, repeated_labels, prefix=prefix, n_rollouts=n_rollouts
+        if isinstance(bos_id, torch.Tensor):
+            bos_id = bos_id.repeat(n_rollouts)
+        repeated_labels = None if class_labels is None else class_labels.repeat(n_rollouts)
+        if width > 1:
+            # Position j of row b is a continuation of the prefix it follows; a prefix
+            # that already holds the end token is complete and only padded.
+            repeated = samples.repeat(n_rollouts, 1)  # (R * B, T), row r * B + b
+            rows = repeated.shape[0]
+            # The policy reads each prefix once: the state after the first p - 1
+            # tokens is advanced by one token per prefix length, and every
+            # completion starts from it (states are values: steps never modify them).
+            state = rollout_policy.initial_state(rows, samples.device)
+            tokens = begin_tokens(bos_id, rows, samples.device)
+            # One sampler (and its logits buffer) serves every prefix length's completions.
+            sampler = StepSampler(
+                rollout_policy, rows, samples.device, never=never, random_generator=random_generator
             )
-            realness = realness.view(n_rollouts, batch)
-            rewards[:, prefix - 1] = realness.mean(dim=0)
-    ended_before = torch.cumsum(samples == eos_id, dim=1) - (samples == eos_id).long()
-    return rewards.masked_fill((ended_before > 0) | (samples == pad_id), 0.0)
+            for prefix in range(1, width):
+                _, state = rollout_policy.step_features(tokens, state)
+                tokens = repeated[:, prefix - 1]
+                completed = _complete(sampler, repeated, prefix, state, tokens, eos_id, pad_id)
+                realness = _realness(
+                    discriminator, completed, repeated_labels, prefix=prefix, n_rollouts=n_rollouts
+                )
+                realness = realness.view(n_rollouts, batch)
+                rewards[:, prefix - 1] = realness.mean(dim=0)
+        ended_before = torch.cumsum(samples == eos_id, dim=1) - (samples == eos_id).long()
+        return rewards.masked_fill((ended_before > 0) | (samples == pad_id), 0.0)
 
 
 def _complete(
