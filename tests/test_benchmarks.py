@@ -252,7 +252,7 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
 
 def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path, monkeypatch):
     import _sweep
-    from test_checkpoint import Killed, read_checkpoint
+    from test_checkpoint import Killed, kill_after, read_checkpoint
 
     from sklearn_textgan import TextGAN
     from sklearn_textgan.training import Checkpointer
@@ -301,13 +301,7 @@ def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path,
     (folder / "records.json").unlink()
     monkeypatch.undo()
     original_end = Checkpointer.epoch_end
-
-    def killed_after_the_first_round(self, state, stage, epoch, loop_state):
-        original_end(self, state, stage, epoch, loop_state)
-        if (stage, epoch) == ("adversarial", 1):
-            raise Killed
-
-    monkeypatch.setattr(Checkpointer, "epoch_end", killed_after_the_first_round)
+    kill_after("adversarial", 1, monkeypatch)
     monkeypatch.setattr(_sweep, "RESUME_CHECKPOINT_EVERY", 1)  # a quick run has two rounds
     with pytest.raises(Killed):
         run()

@@ -170,7 +170,8 @@ class Killed(BaseException):
     """Stands for a kill: fit does not catch it, nothing after it runs."""
 
 
-def fit_killed_after(gan: TextGAN, stage: str, epoch: int, monkeypatch) -> None:
+def kill_after(stage: str, epoch: int, monkeypatch) -> None:
+    """Make every fit raise :class:`Killed` once the checkpoint of (stage, epoch) is written."""
     original = Checkpointer.epoch_end
 
     def epoch_end(self, state, stage_now, epoch_now, loop_state):
@@ -179,6 +180,10 @@ def fit_killed_after(gan: TextGAN, stage: str, epoch: int, monkeypatch) -> None:
             raise Killed
 
     monkeypatch.setattr(Checkpointer, "epoch_end", epoch_end)
+
+
+def fit_killed_after(gan: TextGAN, stage: str, epoch: int, monkeypatch) -> None:
+    kill_after(stage, epoch, monkeypatch)
     with pytest.raises(Killed):
         gan.fit(TEXTS)
     monkeypatch.undo()

@@ -15,6 +15,7 @@ import torch
 from scipy.special import logsumexp
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
+from test_checkpoint import Killed, kill_after
 
 from sklearn_textgan import TextGAN, TextTokenizer
 from sklearn_textgan.datasets import make_grammar_corpus
@@ -27,7 +28,6 @@ from sklearn_textgan.models import (
     shift_right,
     token_log_likelihood,
 )
-from sklearn_textgan.training import Checkpointer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -385,17 +385,7 @@ def test_int_labels_survive_save_and_labels_without_a_safe_format_are_refused(tm
 def test_checkpoint_resume_of_a_conditional_fit(tmp_path, monkeypatch, capsys):
     params = dict(algorithm="seqgan", pretrain_epochs=2, checkpoint_dir=tmp_path)
     reference = tiny(**{**params, "checkpoint_dir": None}).fit(TEXTS, LABELS)
-    original = Checkpointer.epoch_end
-
-    class Killed(BaseException):
-        pass
-
-    def epoch_end(self, state, stage, epoch, loop_state):
-        original(self, state, stage, epoch, loop_state)
-        if (stage, epoch) == ("adversarial", 1):
-            raise Killed
-
-    monkeypatch.setattr(Checkpointer, "epoch_end", epoch_end)
+    kill_after("adversarial", 1, monkeypatch)
     with pytest.raises(Killed):
         tiny(**params).fit(TEXTS, LABELS)
     monkeypatch.undo()

@@ -7,11 +7,11 @@ import pytest
 import torch
 from test_adversarial import ADVERSARIAL, CORPUS, DISCRIMINATORS
 from test_adversarial import tiny_gan as adversarial_gan
-from test_checkpoint import Killed, assert_resumed_from, read_checkpoint
+from test_checkpoint import Killed, assert_resumed_from, kill_after, read_checkpoint
 
 from sklearn_textgan import TextGAN
 from sklearn_textgan.models import GENERATORS, LSTMGenerator, init_parameters, sample_sequences
-from sklearn_textgan.training import Checkpointer, gumbel_generate, rollout_rewards
+from sklearn_textgan.training import gumbel_generate, rollout_rewards
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
@@ -147,14 +147,7 @@ def test_class_conditional_fits_sample_and_classify_on_cuda(algorithm):
 
 def test_a_killed_cuda_fit_resumes_from_its_checkpoint(tmp_path, monkeypatch):
     params = dict(algorithm="seqgan", checkpoint_dir=tmp_path / "checkpoints")
-    original = Checkpointer.epoch_end
-
-    def epoch_end(self, state, stage, epoch, loop_state):
-        original(self, state, stage, epoch, loop_state)
-        if (stage, epoch) == ("adversarial", 1):
-            raise Killed
-
-    monkeypatch.setattr(Checkpointer, "epoch_end", epoch_end)
+    kill_after("adversarial", 1, monkeypatch)
     with pytest.raises(Killed):
         tiny_gan(**params).fit(CORPUS)
     monkeypatch.undo()
