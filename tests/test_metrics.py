@@ -3,6 +3,8 @@
 import ast
 import math
 import pickle
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -103,6 +105,40 @@ def test_metric_modules_do_not_import_torch_at_import_time():
             for name in names:
                 forbidden = name.startswith("torch") or "_estimator" in name
                 assert not forbidden and name.split(".")[0] != "models", (path.name, name)
+
+
+def test_ngram_metrics_and_datasets_run_without_importing_torch():
+    # The check above reads the metric modules; this one runs them in a fresh
+    # interpreter, where the package's own __init__ (which used to import the
+    # estimator) and the datasets count too.
+    script = (
+        "import sys\n"
+        "from sklearn_textgan import TextTokenizer\n"
+        "from sklearn_textgan.datasets import make_grammar_corpus\n"
+        "from sklearn_textgan.metrics import bleu, distinct_n, self_bleu\n"
+        "texts = make_grammar_corpus(20, random_state=0)\n"
+        "TextTokenizer().fit(texts)\n"
+        "assert 0 < bleu(texts[:5], texts) <= 1 and 0 < self_bleu(texts) <= 1\n"
+        "assert 0 < distinct_n(texts, n=2) <= 1\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'torch')[:3])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_textgan_is_importable_from_the_package():
+    import sklearn_textgan
+
+    assert sklearn_textgan.TextGAN is TextGAN
+    assert "TextGAN" in dir(sklearn_textgan)
+    namespace = {}
+    exec("from sklearn_textgan import *", namespace)
+    assert namespace["TextGAN"] is TextGAN
+    with pytest.raises(AttributeError, match="no attribute 'TextGan'"):
+        sklearn_textgan.TextGan  # noqa: B018
 
 
 # ----------------------------------------------------------------------- BLEU
