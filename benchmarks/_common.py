@@ -61,7 +61,8 @@ def recorded_options(args) -> dict:
 
 
 def save(name: str, payload: dict, folder: str | Path | None = None) -> Path:
-    """Write ``payload`` (plus the environment) to ``<folder>/<name>.json`` atomically.
+    """Write ``payload`` (plus the environment, unless it has its own) to ``<folder>/<name>.json``
+    atomically.
 
     ``folder`` defaults to ``benchmarks/results``.
     """
@@ -69,6 +70,8 @@ def save(name: str, payload: dict, folder: str | Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps({**payload, "environment": environment()}, indent=2) + "\n")
+    record = dict(payload)
+    record.setdefault("environment", environment())
+    tmp.write_text(json.dumps(record, indent=2) + "\n")
     tmp.replace(path)
     return path

@@ -324,3 +324,93 @@ def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path,
     # Other settings in the same folder are refused, not mixed.
     with pytest.raises(SystemExit, match="other settings"):
         _sweep.train_and_score("seqgan", 0, budget(), "cpu", train, score, max_length=9)
+
+
+def test_merge_results_adds_comparable_runs_and_recomputes_the_summary(scripts, tmp_path):
+    import merge_results
+
+    bench_oracle, _ = scripts
+
+    def record(algorithm, seed, model, generator, nll_oracle):
+        curve = [
+            {"temperature": t, "nll_oracle": nll_oracle - 2 * (1 - t), "nll_test": 9 + 4 * (1 - t)}
+            for t in (0.8, 1.0)
+        ]
+        return {
+            "algorithm": algorithm,
+            "seed": seed,
+            "model": model,
+            "generator": generator,
+            "epochs": 3,
+            "seconds": 1.0,
+            "curve": curve,
+        }
+
+    def results(name, runs, complete=True, **settings):
+        algorithms = {r["algorithm"]: {"generator": r["generator"]} for r in runs}
+        payload = {
+            "protocol": "p",
+            "settings": {
+                "seeds": [],
+                "mle_recipe": "fixed",
+                "pretrain_epochs": 80,
+                "temperatures": [0.8, 1.0],
+                "threads": 1,
+                "algorithms": algorithms,
+                **settings,
+            },
+            "complete": complete,
+            "wall_seconds": 5.0,
+            "summary": [],
+            "runs": runs,
+            "note": "First invocation.",
+            "environment": {"date": name},
+        }
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(payload))
+        return path
+
+    target = results(
+        "target",
+        [record("seqgan", 0, "mle", "lstm", 9.0), record("seqgan", 0, "seqgan", "lstm", 8.9)],
+    )
+    relgan = [record("relgan", 0, "mle", "rmc", 9.1), record("relgan", 0, "relgan", "rmc", 8.0)]
+    # Threads and run time may differ between invocations.
+    source = results("source", relgan, complete=False, threads=2, run_seconds=60.0)
+    argv = ["oracle", str(target), str(source), "--output", str(tmp_path / "merged.json")]
+    path = merge_results.main([*argv, "--note", "RelGAN from a second invocation."])
+
+    merged = json.loads(path.read_text())
+    assert list(map(merge_results.run_key, merged["runs"])) == [
+        ("seqgan", 0, "mle", "lstm"),
+        ("seqgan", 0, "seqgan", "lstm"),
+        ("relgan", 0, "mle", "rmc"),
+        ("relgan", 0, "relgan", "rmc"),
+    ]
+    assert merged["summary"] == bench_oracle.summary(merged["runs"])
+    rows = {(row["model"], row["generator"]): row for row in merged["summary"]}
+    assert rows[("relgan", "rmc")]["nll_oracle"] == 8.0
+    # Judged against its own start (the rmc MLE run), 1.1 nats better at both temperatures.
+    assert rows[("relgan", "rmc")]["mean_nll_oracle_gap"] == pytest.approx(-1.1)
+    assert merged["note"] == "First invocation. RelGAN from a second invocation."
+    assert merged["environment"] == {"date": "target"}
+    assert merged["complete"] is False and merged["wall_seconds"] is None
+    assert merged["settings"]["seeds"] == [0]
+    assert merged["settings"]["algorithms"]["relgan"] == {"generator": "rmc"}
+    assert json.loads(target.read_text())["runs"] == merged["runs"][:2]  # --output: untouched
+
+    # A run already there is refused, or replaced on request; in place by default.
+    again = results("again", [record("seqgan", 0, "seqgan", "lstm", 8.5)])
+    with pytest.raises(SystemExit, match=r"already holds .*\('seqgan', 0, 'seqgan', 'lstm'\)"):
+        merge_results.main(["oracle", str(target), str(again), "--note", "n"])
+    merge_results.main(["oracle", str(target), str(again), "--note", "n", "--replace"])
+    replaced = json.loads(target.read_text())
+    assert [r["curve"][1]["nll_oracle"] for r in replaced["runs"]] == [9.0, 8.5]
+
+    # Runs made with another recipe, or another algorithm setting, are not comparable.
+    other = results("other", relgan, mle_recipe="early-stopping")
+    with pytest.raises(SystemExit, match="mle_recipe: 'fixed' in the target, 'early-stopping'"):
+        merge_results.main(["oracle", str(target), str(other), "--note", "n"])
+    lstm_seqgan = results("lstm", [record("seqgan", 1, "mle", "rmc", 9.0)])
+    with pytest.raises(SystemExit, match="the settings of seqgan"):
+        merge_results.main(["oracle", str(target), str(lstm_seqgan), "--note", "n"])
