@@ -25,7 +25,8 @@ def resolve_device(device: str | torch.device) -> torch.device:
             f"device={device!r} is not a valid device; use 'cpu', 'cuda', 'cuda:N' or 'auto'."
         ) from exc
     if resolved.type == "cpu":
-        return resolved
+        # One CPU device: "cpu:0" would be recorded, and torch.load cannot map to it.
+        return torch.device("cpu")
     if resolved.type != "cuda":
         raise ValueError(
             f"device={device!r} is not supported; use 'cpu', 'cuda', 'cuda:N' or 'auto'."
@@ -50,6 +51,8 @@ def loadable_device(device: str | torch.device) -> torch.device:
     device that does not exist here maps to the CPU.
     """
     device = torch.device(device)
+    if device.type == "cpu":
+        return torch.device("cpu")
     if device.type == "cuda":
         count = torch.cuda.device_count() if torch.cuda.is_available() else 0
         if count == 0 or (device.index is not None and device.index >= count):

@@ -431,7 +431,8 @@ class TextGAN(DensityMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    # Not skipped: the tokenizer's parameters are validated when it is fitted here.
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None) -> TextGAN:
         """Train the generator on texts.
 
@@ -528,8 +529,18 @@ class TextGAN(DensityMixin, BaseEstimator):
         generator_name = (
             self.generator or fitted.get("generator") or algorithm_class.default_generator
         )
-        discriminator_name = self.discriminator or algorithm_class.default_discriminator
-        if fitted.get("discriminator") is not None and self.discriminator is None:
+        needs_discriminator = algorithm_class.default_discriminator is not None
+        # Without a need for one ("mle"), a discriminator given is not built: an
+        # untrained one would be saved, and would fix the architecture of a GAN
+        # warm-started from this model.
+        discriminator_name = (
+            self.discriminator or algorithm_class.default_discriminator
+            if needs_discriminator
+            else None
+        )
+        if fitted.get("discriminator") is not None and (
+            self.discriminator is None or not needs_discriminator
+        ):
             discriminator_name = fitted["discriminator"]
         num_classes = 0 if classes is None else len(classes)
         architecture = self._architecture(generator_name, discriminator_name, num_classes)

@@ -227,6 +227,16 @@ def test_cuda_request_without_cuda_is_a_clear_error():
         tiny(device="cuda").fit(CORPUS)
 
 
+def test_an_indexed_cpu_device_is_the_cpu(tmp_path):
+    # torch accepts "cpu:0", but torch.load cannot map a file's tensors to it.
+    gan = tiny(device="cpu:0").fit(CORPUS)
+    assert gan.device_ == torch.device("cpu")
+    gan.save(tmp_path / "gan.textgan")
+    for device in (None, "cpu:0"):
+        loaded = TextGAN.load(tmp_path / "gan.textgan", device=device)
+        assert loaded.score(HELD_OUT) == gan.score(HELD_OUT)
+
+
 def test_auto_device_resolves():
     gan = tiny(device="auto").fit(CORPUS)
     expected = "cuda" if torch.cuda.is_available() else "cpu"
@@ -617,6 +627,32 @@ def test_warm_start_accepts_the_same_encoding_and_warns_on_unknown_text():
         gan.set_params(tokenizer=TextTokenizer()).fit(CORPUS)  # the default, spelled out
     with pytest.warns(UserWarning, match="unknown to the fitted vocabulary"):
         gan.fit(OTHER_CORPUS)
+
+
+@pytest.mark.parametrize(
+    "tokenizer, parameter",
+    [
+        (TextTokenizer(level="chars"), "level"),
+        (TextTokenizer(max_vocabulary=0), "max_vocabulary"),
+        (TextTokenizer(max_vocabulary=2.5), "max_vocabulary"),
+        (TextTokenizer(max_length=-1), "max_length"),
+    ],
+)
+def test_bad_tokenizer_parameters_are_refused_by_fit(tokenizer, parameter):
+    # As when the tokenizer is fitted alone; not a model of the wrong level or vocabulary.
+    with pytest.raises(ValueError, match=f"'{parameter}' parameter of TextTokenizer"):
+        tiny(tokenizer=tokenizer).fit(CORPUS)
+
+
+def test_mle_builds_no_discriminator_even_when_one_is_named():
+    # The documented workflow: pretrain by MLE, then warm-start a GAN with any discriminator.
+    gan = tiny(algorithm="mle", discriminator="cnn", warm_start=True).fit(CORPUS)
+    assert gan.discriminator_ is None and gan._architecture_["discriminator"] is None
+    gan.set_params(algorithm="seqgan", discriminator="lstm", adversarial_epochs=1).fit(CORPUS)
+    assert type(gan.discriminator_).__name__ == "LSTMDiscriminator"
+    # Continuing by MLE keeps the trained discriminator, whatever is named.
+    gan.set_params(algorithm="mle", discriminator="cnn").fit(CORPUS)
+    assert type(gan.discriminator_).__name__ == "LSTMDiscriminator"
 
 
 def test_bad_filter_sizes_and_tokenizers_are_named():
