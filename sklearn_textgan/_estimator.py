@@ -510,6 +510,7 @@ class TextGAN(DensityMixin, BaseEstimator):
                 fingerprint=fit_fingerprint(self, targets, device, start, labels),
                 metadata={"seeds": [split_seed, torch_seed]},
             )
+            checkpointer.prepare()
             resume = checkpointer.load()
             if resume is not None:
                 # The killed fit's seeds: with random_state=None this fit drew others.

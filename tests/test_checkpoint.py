@@ -346,3 +346,21 @@ def test_keyboard_interrupt_keeps_the_checkpoint_for_a_resume(tmp_path, monkeypa
     assert len(checkpoint_files(tmp_path)) == 1
     resumed = TextGAN(**params(checkpoint_dir=tmp_path)).fit(TEXTS)
     assert_same_model(resumed, reference(references))
+
+
+def test_a_checkpoint_dir_that_cannot_be_a_folder_fails_before_training(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    gan = TextGAN(**params(algorithm="mle", pretrain_epochs=1, warm_start=True)).fit(TEXTS)
+    weights = {k: v.clone() for k, v in gan.generator_.state_dict().items()}
+    n_records = len(gan.history_)
+    for folder in (a_file, a_file / "inside"):
+        gan.set_params(checkpoint_dir=folder, checkpoint_every=1)
+        with pytest.raises(
+            ValueError, match="checkpoint_dir=.*notes.txt.* cannot be used as a folder"
+        ):
+            gan.fit(TEXTS)
+        # Refused before the warm start trained anything.
+        assert len(gan.history_) == n_records
+        for key, value in gan.generator_.state_dict().items():
+            assert torch.equal(value, weights[key])

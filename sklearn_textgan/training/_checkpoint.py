@@ -132,6 +132,21 @@ class Checkpointer:
         self.path = self.directory / f"{_PREFIX}{fingerprint[:16]}{_SUFFIX}"
         self.completed = 0
 
+    def prepare(self) -> None:
+        """Create the folder now, so that a path that cannot be one fails before training."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ValueError(
+                f"checkpoint_dir={str(self.directory)!r} cannot be used as a folder "
+                f"({error.strerror or type(error).__name__}); pass a folder path, or None."
+            ) from error
+        if not os.access(self.directory, os.W_OK | os.X_OK):
+            raise ValueError(
+                f"checkpoint_dir={str(self.directory)!r} is not writable; pass another folder, "
+                "or None."
+            )
+
     def load(self) -> dict | None:
         """The checkpoint of this fit, or None (with a warning when one was refused)."""
         if not self.path.exists():
