@@ -88,6 +88,21 @@ def test_missing_file_is_one_clear_line(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+def test_a_file_in_another_encoding_is_read_with_encoding(tmp_path, capsys):
+    path = tmp_path / "latin.txt"
+    texts = [f"le caf\u00e9 num\u00e9ro {i % 7} est ouvert ." for i in range(40)]
+    path.write_bytes("\n".join(texts).encode("latin-1"))
+    model = tmp_path / "model.textgan"
+    assert main(["fit", str(path), "-o", str(model), *TINY]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "latin.txt is not utf-8 text" in line and "--encoding" in line
+    assert not model.exists()
+    assert main(["fit", str(path), "-o", str(model), "--encoding", "latin-1", *TINY]) == 0
+    assert "caf\u00e9" in TextGAN.load(model).tokenizer_.vocabulary_
+    capsys.readouterr()
+    assert main(["evaluate", str(model), str(path), "-n", "20", "--encoding", "latin-1"]) == 0
+
+
 # ----------------------------------------------------------------- the parser
 
 

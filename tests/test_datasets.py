@@ -83,6 +83,15 @@ def test_load_text_missing_file_names_the_path(tmp_path):
         load_text(3)
 
 
+def test_load_text_in_another_encoding_names_the_file_and_line(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("first line\nsecond line\nd\u00e9j\u00e0 vu\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin.txt is not utf-8 text: byte 0xe9 on line 3"):
+        load_text(path)
+    with pytest.raises(ValueError, match="Unknown text encoding 'utf-9'"):
+        load_text(path, encoding="utf-9")
+
+
 # --------------------------------------------------------------------------- data home
 
 

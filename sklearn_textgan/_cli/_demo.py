@@ -10,6 +10,7 @@ import numpy as np
 from .. import TextGAN, __version__
 from ..datasets import EnglishGrammar, load_text
 from ..metrics import distinct_n
+from ._parser import add_encoding_argument
 
 __all__ = ["add_parser", "run"]
 
@@ -23,7 +24,7 @@ def _split(texts: list[str], held_out: float, seed: int) -> tuple[list[str], lis
 def run(args: argparse.Namespace) -> int:
     grammar, max_length = None, None
     if args.data:
-        texts = load_text(args.data)
+        texts = load_text(args.data, encoding=args.encoding)
         if len(texts) < 10:
             raise ValueError(
                 f"{args.data} has {len(texts)} non-empty lines; at least 10 are needed."
@@ -94,6 +95,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         ),
     )
     demo.add_argument("--data", help="text file, one text per line (default: built-in grammar)")
+    add_encoding_argument(demo)
     demo.add_argument("--epochs", type=int, default=12, help="maximum-likelihood epochs")
     demo.add_argument("--n-train", type=int, default=20000, help="built-in corpus size")
     demo.add_argument("--n-samples", type=int, default=10, help="samples to print")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ..datasets import load_text
 from ..metrics import bleu_scores, distinct_n, nll_test, self_bleu_scores
+from ._parser import add_encoding_argument
 from ._sample import load_fitted
 
 __all__ = ["add_parser", "evaluate", "format_table", "run"]
@@ -85,7 +86,7 @@ def format_table(records: list[dict]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     gan = load_fitted(args.model, args.device)
-    references = load_text(args.references)
+    references = load_text(args.references, encoding=args.encoding)
     if not references:
         raise ValueError(f"{args.references} has no non-empty line: there is nothing to compare.")
     records = evaluate(
@@ -140,6 +141,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     evaluate_parser.add_argument(
         "references", metavar="REFERENCES", help="held-out texts, one text per line"
     )
+    add_encoding_argument(evaluate_parser)
     evaluate_parser.add_argument(
         "--temperatures",
         type=_positive_float,

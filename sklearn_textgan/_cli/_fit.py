@@ -12,6 +12,7 @@ from .. import TextGAN, TextTokenizer
 from ..datasets import load_text
 from ..training import ALGORITHMS
 from ._params import EstimatorOptions
+from ._parser import add_encoding_argument
 
 __all__ = ["add_parser", "run"]
 
@@ -49,13 +50,15 @@ def build_estimator(args: argparse.Namespace) -> TextGAN:
     return gan.set_params(**params)
 
 
-def read_training_data(texts_path: str, labels_path: str | None) -> tuple[list, list | None]:
+def read_training_data(
+    texts_path: str, labels_path: str | None, encoding: str = "utf-8"
+) -> tuple[list, list | None]:
     """The non-empty texts and, with a labels file, the label on the same line of each."""
     if labels_path is None:
-        texts, labels = load_text(texts_path), None
+        texts, labels = load_text(texts_path, encoding=encoding), None
     else:
-        lines = load_text(texts_path, skip_empty=False)
-        all_labels = load_text(labels_path, skip_empty=False)
+        lines = load_text(texts_path, encoding=encoding, skip_empty=False)
+        all_labels = load_text(labels_path, encoding=encoding, skip_empty=False)
         if len(all_labels) != len(lines):
             raise ValueError(
                 f"{labels_path} has {len(all_labels)} lines but {texts_path} has {len(lines)}: "
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     check_output(output)
     gan = build_estimator(args)
-    texts, labels = read_training_data(args.texts, args.labels)
+    texts, labels = read_training_data(args.texts, args.labels, args.encoding)
     started = time.perf_counter()
     gan.fit(texts, labels)
     seconds = time.perf_counter() - started
@@ -115,6 +118,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             "class-conditional model ('sample --label' then chooses the style)"
         ),
     )
+    add_encoding_argument(fit)
     fit.add_argument(
         "--start-from",
         metavar="SAVED",

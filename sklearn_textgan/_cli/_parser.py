@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-__all__ = ["PROG", "OneLineParser", "one_line", "print_error"]
+__all__ = ["PROG", "OneLineParser", "add_encoding_argument", "one_line", "print_error"]
 
 PROG = "sklearn-textgan"
 
@@ -30,3 +30,12 @@ def one_line(text: object) -> str:
 
 def print_error(message: str) -> None:
     print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
+
+
+def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
+    """``--encoding`` of the text files a command reads."""
+    parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="text encoding of the input files, such as latin-1 (default: utf-8)",
+    )

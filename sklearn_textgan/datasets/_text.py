@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 
@@ -37,6 +38,9 @@ def load_text(
     ------
     FileNotFoundError
         If ``path`` does not exist; the message names the path.
+    ValueError
+        If the file is not text in ``encoding``; the message names the path and
+        the line.
 
     Examples
     --------
@@ -53,10 +57,23 @@ def load_text(
         raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
     path = Path(path)
     try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(
+            f"Unknown text encoding {encoding!r}; use one such as 'utf-8' or 'latin-1'."
+        ) from None
+    try:
         with open(path, encoding=encoding) as handle:
             texts = [line.rstrip() for line in handle]
     except FileNotFoundError:
         raise FileNotFoundError(f"Text file not found: {path}") from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path} is not {encoding} text: byte {error.object[error.start]:#04x} on line "
+            f"{line} cannot be decoded. Give the file's encoding (encoding=..., or --encoding "
+            "on the command line), or re-encode the file."
+        ) from None
     if skip_empty:
         texts = [text for text in texts if text]
     return texts
