@@ -717,6 +717,23 @@ def test_scorers_compute_their_metric(gan, oracle_setup):
     assert oracle_scorer(model, test) == pytest.approx(-oracle.nll(np.where(ids < 0, 0, ids)))
 
 
+def test_nll_test_and_its_scorer_score_each_text_given_its_class():
+    texts = ["the cat sat.", "a dog ran.", "the cat ran.", "a dog sat."] * 6
+    labels = ["cat", "dog", "cat", "dog"] * 6
+    gan = TextGAN(embedding_dim=8, hidden_dim=8, pretrain_epochs=2, random_state=0)
+    gan.fit(texts, labels)
+    given_class, marginal = gan.score(texts, labels), gan.score(texts)
+    assert given_class != marginal
+    assert nll_test(gan, texts, y=labels) == -given_class
+    assert nll_test(gan, texts) == -marginal
+    # As GridSearchCV calls it with y: the estimator's own score, not the marginal one.
+    assert make_nll_scorer()(gan, texts, labels) == given_class
+    assert make_nll_scorer(temperature=0.8)(gan, texts, labels) == pytest.approx(
+        -nll_test(gan, texts, y=labels, temperature=0.8)
+    )
+    assert nll_test(gan, texts, y=labels, temperature=0.8) != nll_test(gan, texts, temperature=0.8)
+
+
 def test_scorers_pickle_and_print(gan):
     scorer = make_bleu_scorer(HELD_OUT, max_n=2, n_samples=20)
     value = scorer(gan, None)

@@ -80,7 +80,11 @@ def nll_oracle(oracle: LSTMOracle, sequences: ArrayLike) -> float:
 
 
 def nll_test(
-    estimator: TextGAN, texts: Iterable[str] | np.ndarray, *, temperature: float = 1.0
+    estimator: TextGAN,
+    texts: Iterable[str] | np.ndarray,
+    *,
+    y: ArrayLike | None = None,
+    temperature: float = 1.0,
 ) -> float:
     """Negative mean log-likelihood per token of held-out texts under a fitted model.
 
@@ -96,6 +100,10 @@ def nll_test(
         The model; a Pipeline ending in a TextGAN too.
     texts : list of str or 2-D int array
         Held-out texts (or token ids, for a model fitted on ids).
+    y : array-like of shape (n_texts,) or None, default=None
+        Class label of each text, for a class-conditional model: each text is
+        scored given its class. ``None`` scores under the mixture of the
+        classes (the marginal likelihood).
     temperature : float, default=1.0
         Score the model whose logits are divided by ``temperature``: the
         distribution ``TextGAN.sample(temperature=...)`` draws from, so that
@@ -145,7 +153,7 @@ def nll_test(
         if transform is not None:
             texts = transform(texts)
         estimator = _tempered(last, temperature)
-    return -float(estimator.score(texts))
+    return -float(estimator.score(texts, y))
 
 
 def _tempered(estimator, temperature: float):

@@ -56,8 +56,8 @@ class _GenerativeScorer:
     def __init__(self, **settings) -> None:
         self._settings = settings
 
-    def __call__(self, estimator: TextGAN, X, y: None = None) -> float:
-        return float(self._score(estimator, X))
+    def __call__(self, estimator: TextGAN, X, y=None) -> float:
+        return float(self._score(estimator, X, y))
 
     def _seed(self) -> int:
         return int(check_random_state(self._settings["random_state"]).randint(0, _SEED_HIGH))
@@ -80,7 +80,7 @@ class _BleuScorer(_GenerativeScorer):
         super().__init__(**settings)
         self._references = references
 
-    def _score(self, estimator, X) -> float:
+    def _score(self, estimator, X, y) -> float:
         max_n = self._settings["max_n"]
         # Split as the estimator's samples are (see draw_samples), through a
         # Pipeline's transforms; without references, the held-out fold is the
@@ -98,7 +98,7 @@ class _BleuScorer(_GenerativeScorer):
 class _SelfBleuScorer(_GenerativeScorer):
     _factory = "make_self_bleu_scorer"
 
-    def _score(self, estimator, X) -> float:
+    def _score(self, estimator, X, y) -> float:
         samples, _ = self._draw(estimator)
         return -self_bleu(samples, self._settings["max_n"])
 
@@ -106,8 +106,8 @@ class _SelfBleuScorer(_GenerativeScorer):
 class _NLLScorer(_GenerativeScorer):
     _factory = "make_nll_scorer"
 
-    def _score(self, estimator, X) -> float:
-        return -nll_test(estimator, X, temperature=self._settings["temperature"])
+    def _score(self, estimator, X, y) -> float:
+        return -nll_test(estimator, X, y=y, temperature=self._settings["temperature"])
 
 
 class _OracleNLLScorer(_GenerativeScorer):
@@ -117,7 +117,7 @@ class _OracleNLLScorer(_GenerativeScorer):
         super().__init__(**settings)
         self._oracle = oracle
 
-    def _score(self, estimator, X) -> float:
+    def _score(self, estimator, X, y) -> float:
         _, drawn = self._draw(estimator)
         return -nll_oracle(self._oracle, to_oracle_ids(drawn, self._oracle))
 
@@ -258,8 +258,10 @@ def make_nll_scorer(*, temperature: float = 1.0) -> Callable[..., float]:
     Returns
     -------
     scorer : callable
-        ``scorer(estimator, X, y=None) -> float``, ``-nll_test(estimator, X)``;
-        greater is better.
+        ``scorer(estimator, X, y=None) -> float``, ``-nll_test(estimator, X,
+        y=y)``; greater is better. For a class-conditional model, ``y`` (the
+        labels ``GridSearchCV`` passes) scores each text given its class, as
+        the estimator's own ``score`` does.
 
     See Also
     --------
