@@ -442,7 +442,7 @@ class TextGAN(DensityMixin, BaseEstimator):
             Training texts, or token ids in the layout of
             :meth:`TextTokenizer.transform` (then ``sample`` returns ids too).
         y : array-like of shape (n_texts,) or None, default=None
-            One class label (style) per text, of any hashable type. With labels,
+            One class label (style) per text: str, int or bool. With labels,
             the generator is class-conditional (``sample(..., y=label)``) and
             the discriminator of a GAN also learns to tell the classes apart;
             ``classes_`` records them. ``None`` trains the unconditional model.

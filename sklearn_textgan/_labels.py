@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
@@ -15,7 +17,17 @@ def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     Raises ValueError for labels that are not one class per text (continuous,
     multi-output, wrong length, fewer than two classes).
     """
-    y = column_or_1d(np.asarray(y, dtype=object if _has_mixed_types(y) else None))
+    if isinstance(y, str):
+        raise ValueError("y must hold one label per text, got a single str.")
+    if not hasattr(y, "__len__") and hasattr(y, "__iter__"):
+        y = list(y)  # a generator or other one-pass iterable of labels
+    values = np.asarray(y, dtype=object if _has_mixed_types(y) else None)
+    if values.ndim != 1:
+        raise ValueError(
+            f"y must hold one label per text (a 1-D array-like of str or int), got shape "
+            f"{values.shape}."
+        )
+    y = column_or_1d(values)
     if len(y) != n_samples:
         raise ValueError(
             f"y has {len(y)} labels but X has {n_samples} texts: give one label per text."
@@ -28,6 +40,15 @@ def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
         )
     try:
         check_classification_targets(y)
+    except TypeError:
+        pass  # unsortable labels, named below
+    except ValueError:
+        raise ValueError(
+            f"y holds continuous values such as {y[:1].tolist()[0]!r}: labels name classes "
+            "(str or int); a style-conditioned model cannot learn from a number that varies "
+            "continuously."
+        ) from None
+    try:
         classes, encoded = np.unique(y, return_inverse=True)
     except TypeError:
         raise ValueError(
@@ -53,6 +74,10 @@ def encode_labels(y, classes: np.ndarray, n_samples: int, *, allow_scalar: bool)
     """
     values = np.asarray(y, dtype=object if _has_mixed_types(y) else None)
     if values.ndim == 0:
+        if not isinstance(values.item(), Hashable):
+            raise TypeError(
+                f"y must be a label or a list of labels, got {type(values.item()).__name__}."
+            )
         if not allow_scalar:
             raise ValueError("y must be a 1-D array of labels, one per text, got a single label.")
         values = np.full(n_samples, values.item(), dtype=values.dtype)

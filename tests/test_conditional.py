@@ -214,10 +214,12 @@ def test_score_samples_conditional_and_marginal(conditional):
     assert conditional.score(HELD_OUT, HELD_OUT_LABELS) > conditional.score(HELD_OUT)
 
 
-def test_labels_of_any_hashable_type(conditional):
+def test_int_labels_and_labels_from_a_generator(conditional):
     ints = np.where(LABELS == "market", 7, 3)
     gan = tiny(pretrain_epochs=1).fit(TEXTS, ints)
     assert gan.classes_.tolist() == [3, 7]
+    from_generator = tiny(pretrain_epochs=1).fit(TEXTS, (int(label) for label in ints))
+    assert from_generator.score(HELD_OUT[:3], ints[:3]) == gan.score(HELD_OUT[:3], ints[:3])
     assert len(gan.sample(2, y=7, random_state=0)) == 2
     assert gan.predict(HELD_OUT[:3]).dtype.kind == "i"
 
@@ -243,17 +245,22 @@ def test_labels_of_the_wrong_length_are_rejected(conditional):
         conditional.score_samples(HELD_OUT[:2], ["grammar"])
     with pytest.raises(ValueError, match="1-D"):
         conditional.sample(2, y=[["grammar"], ["market"]])
+    with pytest.raises(TypeError, match="a label or a list of labels, got set"):
+        conditional.sample(2, y={"grammar"})
 
 
 @pytest.mark.parametrize(
     "y, match",
     [
         (["a"] * len(TEXTS), "single class"),
-        (np.linspace(0, 1, len(TEXTS)), "continuous|Unknown label type"),
+        (np.linspace(0, 1, len(TEXTS)), "continuous values such as 0.0"),
+        ("ab" * (len(TEXTS) // 2), "single str"),
+        ([("a", 1), ("b", 2)] * (len(TEXTS) // 2), r"1-D array-like .* shape \(\d+, 2\)"),
         (["a", 1] * (len(TEXTS) // 2), "mixed types"),
         (["a", "b"] * (len(TEXTS) // 2 - 1) + ["a", None], "missing labels.*position"),
         ([1.0, 2.0] * (len(TEXTS) // 2 - 1) + [1.0, float("nan")], "missing labels"),
     ],
+    ids=["one class", "continuous", "a str", "tuples", "mixed", "None", "NaN"],
 )
 def test_bad_training_labels_are_rejected(y, match):
     with pytest.raises(ValueError, match=match):
@@ -422,10 +429,17 @@ def test_class_accuracy_and_style_judge():
     assert judge.score(samples, requested) == 1.0
     tokens = [text.split() for text in samples]
     assert judge.class_accuracy(tokens, requested) == 1.0
-    with pytest.raises(ValueError, match="one label per text"):
+    with pytest.raises(ValueError, match="19 labels but 20 are needed"):
         judge.class_accuracy(samples, requested[:-1])
-    with pytest.raises(ValueError, match="two classes"):
+    with pytest.raises(ValueError, match="at least two"):
         StyleJudge().fit(HELD_OUT, ["a"] * len(HELD_OUT))
+    # A class the judge never saw, or labels of another type, are errors, not 0 % accuracy.
+    with pytest.raises(ValueError, match=r"Unknown label\(s\) \['poetry'\]"):
+        judge.class_accuracy(samples, ["poetry"] * 20)
+    with pytest.raises(ValueError, match=r"Unknown label\(s\) \[0, 1\]"):
+        class_accuracy(samples, [0, 1] * 10, HELD_OUT, HELD_OUT_LABELS)
+    with pytest.raises(ValueError, match="missing labels"):
+        StyleJudge().fit(HELD_OUT, [None, *HELD_OUT_LABELS[1:]])
     with pytest.raises(TypeError, match="single str"):
         judge.predict("a text")
 

@@ -19,6 +19,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from .._labels import check_training_labels, encode_labels
+
 __all__ = ["StyleJudge", "class_accuracy"]
 
 Texts = Iterable[str | Sequence[Hashable]]
@@ -37,15 +39,6 @@ def _as_strings(texts: Texts, name: str) -> list[str]:
         else:
             raise TypeError(f"{name} must hold str or token lists, found {type(text).__name__}.")
     return strings
-
-
-def _as_labels(labels, n_texts: int, name: str) -> np.ndarray:
-    values = np.asarray(labels)
-    if values.ndim != 1 or len(values) != n_texts:
-        raise ValueError(
-            f"{name} must be one label per text: got shape {values.shape} for {n_texts} texts."
-        )
-    return values
 
 
 class StyleJudge(ClassifierMixin, BaseEstimator):
@@ -115,16 +108,15 @@ class StyleJudge(ClassifierMixin, BaseEstimator):
         self : StyleJudge
         """
         texts = _as_strings(X, "X")
-        labels = _as_labels(y, len(texts), "y")
-        if len(np.unique(labels)) < 2:
-            raise ValueError("StyleJudge needs real texts of at least two classes.")
+        # The generator's own label checks: one class per text, at least two classes.
+        classes, encoded = check_training_labels(y, len(texts))
         # token_pattern keeps one-letter words and punctuation-free tokens alike.
         vectorizer = TfidfVectorizer(
             ngram_range=tuple(self.ngram_range), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True
         )
         self.pipeline_ = make_pipeline(vectorizer, LogisticRegression(C=self.C, max_iter=1000))
-        self.pipeline_.fit(texts, labels)
-        self.classes_ = self.pipeline_.classes_
+        self.pipeline_.fit(texts, encoded)
+        self.classes_ = classes
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -135,7 +127,7 @@ class StyleJudge(ClassifierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         """The class of each text."""
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict(_as_strings(X, "X"))
+        return self.classes_[self.pipeline_.predict(_as_strings(X, "X"))]
 
     def class_accuracy(self, X, y, *, per_class: bool = False) -> float | dict:
         """Share of texts ``X`` judged to be of their requested class ``y``.
@@ -155,18 +147,18 @@ class StyleJudge(ClassifierMixin, BaseEstimator):
         accuracy : float or dict
             In [0, 1]; chance is about ``1 / n_classes``.
         """
+        check_is_fitted(self, "pipeline_")
         texts = _as_strings(X, "X")
-        requested = _as_labels(y, len(texts), "y")
         if not len(texts):
             raise ValueError("X is empty: at least one text is required.")
-        correct = self.predict(texts) == requested
+        # A label the judge never saw is an error, not a text judged wrong.
+        requested = encode_labels(y, self.classes_, len(texts), allow_scalar=False)
+        correct = self.pipeline_.predict(texts) == requested
         if not per_class:
             return float(correct.mean())
         return {
-            label.item() if hasattr(label, "item") else label: float(
-                correct[requested == label].mean()
-            )
-            for label in np.unique(requested)
+            self.classes_[index].item(): float(correct[requested == index].mean())
+            for index in np.unique(requested)
         }
 
 
