@@ -94,8 +94,9 @@ class TextGAN(DensityMixin, BaseEstimator):
     tokenizer : transformer or None, default=None
         Turns texts into token ids; cloned and fitted in ``fit``. ``None``
         means ``TextTokenizer()`` (word level, lower-cased). Must have ``fit``,
-        ``transform`` and ``inverse_transform`` and the id layout of
-        :class:`TextTokenizer` (0 padding, 1 begin, 2 end, 3 unknown).
+        ``transform`` and ``inverse_transform``, a fitted ``vocabulary_`` (one
+        entry per id: its size is the model's vocabulary size) and the id
+        layout of :class:`TextTokenizer` (0 padding, 1 begin, 2 end, 3 unknown).
     algorithm : str, default="mle"
         Training algorithm, looked up in the registry
         ``sklearn_textgan.training.ALGORITHMS``. ``"mle"`` is maximum-likelihood
@@ -778,8 +779,20 @@ class TextGAN(DensityMixin, BaseEstimator):
                     f"{type(produced).__name__}."
                 )
             ids = _check_ids(ids)
+            vocabulary = getattr(tokenizer, "vocabulary_", None)
+            if not hasattr(vocabulary, "__len__"):
+                raise TypeError(
+                    f"tokenizer must have a vocabulary_ after fit, one entry per token id (as "
+                    f"TextTokenizer has); {type(tokenizer).__name__} has none. To train on ids "
+                    "made elsewhere, pass the 2-D id array to fit instead of texts."
+                )
+            if int(ids.max(initial=0)) >= len(vocabulary):
+                raise ValueError(
+                    f"tokenizer gave token id {int(ids.max())}, but its vocabulary_ has "
+                    f"{len(vocabulary)} entries: ids must be below the vocabulary size."
+                )
             self.tokenizer_ = tokenizer
-            self.vocabulary_size_ = int(len(tokenizer.vocabulary_))
+            self.vocabulary_size_ = int(len(vocabulary))
         lengths = text_lengths(ids)
         if not (lengths > 0).any():
             raise ValueError("All texts are empty after tokenization: there is nothing to learn.")

@@ -655,6 +655,26 @@ def test_mle_builds_no_discriminator_even_when_one_is_named():
     assert type(gan.discriminator_).__name__ == "LSTMDiscriminator"
 
 
+def fixed_ids(texts):
+    return np.array([[5, 6, 2]] * len(texts))
+
+
+class SmallVocabularyTokenizer(TextTokenizer):
+    """Gives ids beyond the vocabulary it reports."""
+
+    def fit_transform(self, X, y=None, **fit_params):
+        ids = super().fit_transform(X)
+        self.vocabulary_ = dict(list(self.vocabulary_.items())[:5])
+        return ids
+
+
+def test_a_tokenizer_without_a_fitting_vocabulary_is_named():
+    with pytest.raises(TypeError, match="FunctionTransformer has none"):
+        tiny(tokenizer=FunctionTransformer(fixed_ids)).fit(CORPUS)
+    with pytest.raises(ValueError, match="vocabulary_ has 5 entries"):
+        tiny(tokenizer=SmallVocabularyTokenizer()).fit(CORPUS)
+
+
 def test_bad_filter_sizes_and_tokenizers_are_named():
     from sklearn.feature_extraction.text import CountVectorizer
 
