@@ -1205,7 +1205,12 @@ class TextGAN(DensityMixin, BaseEstimator):
         ------
         TypeError
             If a parameter or the fitted tokenizer has no safe format (a custom
-            tokenizer class, say); use pickle or joblib for those.
+            tokenizer class, say; use pickle or joblib for those), or ``path``
+            is not a path.
+        FileNotFoundError
+            If the folder of ``path`` does not exist.
+        IsADirectoryError
+            If ``path`` is a folder.
 
         See Also
         --------
@@ -1248,6 +1253,8 @@ class TextGAN(DensityMixin, BaseEstimator):
             If the file is truncated, corrupt, not a TextGAN file, written by
             a newer format version, or holds anything but tensors where the
             weights belong (nothing from such a file is executed).
+        TypeError
+            If ``path`` is not a path.
 
         Warns
         -----

@@ -170,6 +170,13 @@ def _sha256(data: bytes) -> str:
 
 def save_estimator(estimator, path: str | os.PathLike) -> None:
     """Write ``estimator`` (fitted or not) to ``path`` atomically; see :meth:`TextGAN.save`."""
+    _check_path(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(
+            f"Cannot save to {os.fspath(path)!r}: the folder {folder!r} does not exist; "
+            "create it first."
+        )
     if os.path.isdir(path):
         raise IsADirectoryError(
             f"{os.fspath(path)!r} is a directory: give save the path of a file inside it."
@@ -250,6 +257,13 @@ def _corrupt(path, reason: str) -> ValueError:
         f"{os.fspath(path)!r} is not a readable TextGAN model file: {reason}. "
         "It may be truncated or corrupt, or not written by TextGAN.save."
     )
+
+
+def _check_path(path) -> None:
+    # A file object would work with zipfile, but not with the atomic write or the
+    # messages that name the file: paths only.
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
 
 
 def _read_archive(path) -> tuple[dict, bytes | None]:
@@ -346,6 +360,7 @@ def _tokenizer(path, saved: dict | None) -> TextTokenizer | None:
 
 def load_estimator(cls, path: str | os.PathLike, device=None):
     """Read a file written by :func:`save_estimator`; see :meth:`TextGAN.load`."""
+    _check_path(path)
     metadata, weights_data = _read_archive(path)
     _check_versions(path, metadata)
     params = metadata.get("params")

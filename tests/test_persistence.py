@@ -6,6 +6,7 @@ import io
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -417,3 +418,15 @@ def test_atomic_write_replaces_and_keeps_permissions_sane(tmp_path):
 def test_save_to_a_directory_names_it(tmp_path):
     with pytest.raises(IsADirectoryError, match="is a directory"):
         TextGAN(hidden_dim=8).save(tmp_path)
+
+
+def test_save_into_a_missing_folder_and_paths_that_are_not_paths_are_named(tmp_path):
+    missing = tmp_path / "no" / "such"
+    # The folder is named, not the hidden temporary file the write starts with.
+    with pytest.raises(FileNotFoundError, match=f"the folder '{re.escape(str(missing))}' does"):
+        TextGAN(hidden_dim=8).save(missing / "model.textgan")
+    for path in (None, 3):
+        with pytest.raises(TypeError, match="path must be a str or path-like"):
+            TextGAN(hidden_dim=8).save(path)
+        with pytest.raises(TypeError, match="path must be a str or path-like"):
+            TextGAN.load(path)
