@@ -78,6 +78,7 @@ _DISCRIMINATOR_SETTINGS = (
     "num_representations",
     "filter_sizes",
     "num_filters",
+    "discriminator_dropout",
 )
 
 
@@ -143,7 +144,12 @@ class TextGAN(DensityMixin, BaseEstimator):
     num_filters : int, default=300
         Filters of each width in the CNN discriminator.
     dropout : float, default=0.0
-        Dropout probability in the generator during training.
+        Dropout probability in the generator during training, and in the
+        discriminator unless ``discriminator_dropout`` is set.
+    discriminator_dropout : float or None, default=None
+        Dropout probability in the discriminator during training; ``None``
+        uses ``dropout``. The CNN discriminators of SeqGAN and RelGAN drop
+        0.25 of their features while their generators drop nothing.
     max_length : int or None, default=None
         Longest text, in tokens, that the generator models and writes; longer
         texts are truncated (with a warning). ``None`` uses the longest
@@ -320,6 +326,7 @@ class TextGAN(DensityMixin, BaseEstimator):
         "filter_sizes": [tuple, list],
         "num_filters": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "discriminator_dropout": [Interval(Real, 0, 1, closed="left"), None],
         "max_length": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
@@ -362,6 +369,7 @@ class TextGAN(DensityMixin, BaseEstimator):
         filter_sizes=(2, 3, 4, 5),
         num_filters=300,
         dropout=0.0,
+        discriminator_dropout=None,
         max_length=None,
         batch_size=64,
         pretrain_epochs=20,
@@ -400,6 +408,7 @@ class TextGAN(DensityMixin, BaseEstimator):
         self.filter_sizes = filter_sizes
         self.num_filters = num_filters
         self.dropout = dropout
+        self.discriminator_dropout = discriminator_dropout
         self.max_length = max_length
         self.batch_size = batch_size
         self.pretrain_epochs = pretrain_epochs
@@ -556,10 +565,10 @@ class TextGAN(DensityMixin, BaseEstimator):
                 for key in ("generator", "discriminator")
                 if fitted[key] not in (None, architecture[key])
             ]
+            # A setting absent on one side is unset there (None).
+            compared = (fitted["settings"].keys() | architecture["settings"].keys()) - set(free)
             if any(
-                fitted["settings"][key] != value
-                for key, value in architecture["settings"].items()
-                if key not in free
+                fitted["settings"].get(key) != architecture["settings"].get(key) for key in compared
             ):
                 changed.append("settings")
             if changed:
@@ -724,6 +733,9 @@ class TextGAN(DensityMixin, BaseEstimator):
                 "max_length": int(self.max_length_),
             },
         }
+        if self.discriminator_dropout is not None:
+            # Only when set, as below: other architectures stay as they were saved.
+            architecture["settings"]["discriminator_dropout"] = float(self.discriminator_dropout)
         if num_classes:
             # Only when conditional: unconditional architectures (and the files and
             # fingerprints that hold them) stay exactly as they were.

@@ -454,3 +454,27 @@ def test_warm_start_into_a_gan_may_shape_the_new_discriminator():
     gan.set_params(hidden_dim=8)
     with pytest.raises(ValueError, match=r"architecture \(settings\)"):
         gan.fit(CORPUS)
+
+
+def test_discriminator_dropout_is_its_own_or_the_generators(tmp_path):
+    def dropouts(module):
+        return {type(m).__name__: m.p for m in module.modules() if hasattr(m, "p")}
+
+    shared = tiny_gan(algorithm="seqgan", adversarial_epochs=1, dropout=0.1).fit(CORPUS)
+    assert set(dropouts(shared.discriminator_).values()) == {0.1}
+    own = tiny_gan(
+        algorithm="seqgan", adversarial_epochs=1, dropout=0.1, discriminator_dropout=0.25
+    ).fit(CORPUS)
+    assert set(dropouts(own.discriminator_).values()) == {0.25}
+    assert set(dropouts(own.generator_).values()) == {0.1}
+    own.save(tmp_path / "own.textgan")
+    loaded = TextGAN.load(tmp_path / "own.textgan")
+    assert set(dropouts(loaded.discriminator_).values()) == {0.25}
+    # A trained discriminator keeps its dropout; an MLE model has none to keep.
+    loaded.set_params(warm_start=True, discriminator_dropout=None)
+    with pytest.raises(ValueError, match=r"architecture \(settings\)"):
+        loaded.fit(CORPUS)
+    gan = tiny_gan(algorithm="mle", warm_start=True, discriminator_dropout=0.5).fit(CORPUS)
+    gan.set_params(algorithm="seqgan", adversarial_epochs=1, discriminator_dropout=0.25)
+    gan.fit(CORPUS)
+    assert set(dropouts(gan.discriminator_).values()) == {0.25}

@@ -87,7 +87,10 @@ def build_discriminator(name: str, **settings) -> nn.Module:
     """Build the discriminator registered under ``name`` from the ``settings`` it accepts.
 
     A ``discriminator_embedding_dim`` setting, when not None, replaces
-    ``embedding_dim`` for the discriminator (RelGAN's is wider than its generator's).
+    ``embedding_dim`` for the discriminator (RelGAN's is wider than its
+    generator's); a ``discriminator_dropout`` setting, when not None, replaces
+    ``dropout`` (the published CNN discriminators drop a quarter of their
+    features, their generators nothing).
 
     Examples
     --------
@@ -99,7 +102,11 @@ def build_discriminator(name: str, **settings) -> nn.Module:
     >>> discriminator.embedding.weight.shape  # (representations, vocabulary, width)
     torch.Size([1, 10, 8])
     """
-    width = settings.pop("discriminator_embedding_dim", None)
-    if width is not None:
-        settings["embedding_dim"] = width
+    for own, shared in (
+        ("discriminator_embedding_dim", "embedding_dim"),
+        ("discriminator_dropout", "dropout"),
+    ):
+        value = settings.pop(own, None)
+        if value is not None:
+            settings[shared] = value
     return _build("discriminator", DISCRIMINATORS, name, settings)
