@@ -326,6 +326,36 @@ def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path,
         _sweep.train_and_score("seqgan", 0, budget(), "cpu", train, score, max_length=9)
 
 
+def test_relgan_runs_with_its_published_discriminator_settings(scripts, monkeypatch):
+    import _sweep
+
+    from sklearn_textgan import TextGAN
+
+    bench_oracle, bench_coco = scripts
+    relgan = bench_oracle.SETTINGS["relgan"]
+    assert (relgan["epochs"], relgan["adversarial"]["gumbel_temperature"]) == (3000, 1.0)
+    assert bench_coco.SETTINGS["relgan"]["adversarial"]["gumbel_temperature"] == 100.0
+    fitted = []
+    original_fit = TextGAN.fit
+
+    def recording_fit(self, X, y=None):
+        params = ("algorithm", "discriminator_pretrain_epochs", "dropout", "discriminator_dropout")
+        fitted.append(tuple(getattr(self, name) for name in params))
+        return original_fit(self, X, y)
+
+    monkeypatch.setattr(TextGAN, "fit", recording_fit)
+    train = torch.randint(3, 40, (60, 8), generator=torch.Generator().manual_seed(0)).numpy()
+    for algorithm in ("relgan", "seqgan"):
+        budget = _sweep.Budget(bench_oracle.SETTINGS, True, 1, None)
+        _sweep.train_and_score(algorithm, 0, budget, "cpu", train, lambda model: [], max_length=8)
+    # The published RelGAN code neither pretrains its discriminator nor drops the
+    # generator's units, and drops a quarter of the discriminator's features.
+    assert fitted == [
+        ("mle", 3, 0.0, None), ("relgan", 0, 0.0, 0.25),
+        ("mle", 3, 0.0, None), ("seqgan", 1, 0.0, None),
+    ]  # fmt: skip
+
+
 def test_merge_results_adds_comparable_runs_and_recomputes_the_summary(scripts, tmp_path):
     import merge_results
 
