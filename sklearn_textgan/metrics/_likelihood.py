@@ -153,7 +153,8 @@ def nll_test(
         if transform is not None:
             texts = transform(texts)
         estimator = _tempered(last, temperature)
-    return -float(estimator.score(texts, y))
+    # Without labels, score(texts) alone: a scorer of texts need not take y.
+    return -float(estimator.score(texts) if y is None else estimator.score(texts, y))
 
 
 def _tempered(estimator, temperature: float):
