@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._device import loadable_device, resolve_device
 from ._labels import check_training_labels, encode_labels
-from ._persistence import fit_fingerprint, load_estimator, save_estimator
+from ._persistence import PARAMETERS_ADDED_LATER, fit_fingerprint, load_estimator, save_estimator
 from ._tokenizer import (
     BOS_ID,
     EOS_ID,
@@ -565,11 +565,10 @@ class TextGAN(DensityMixin, BaseEstimator):
                 for key in ("generator", "discriminator")
                 if fitted[key] not in (None, architecture[key])
             ]
+            before, now = (_effective_settings(a["settings"]) for a in (fitted, architecture))
             # A setting absent on one side is unset there (None).
-            compared = (fitted["settings"].keys() | architecture["settings"].keys()) - set(free)
-            if any(
-                fitted["settings"].get(key) != architecture["settings"].get(key) for key in compared
-            ):
+            compared = (before.keys() | now.keys()) - set(free)
+            if any(before.get(key) != now.get(key) for key in compared):
                 changed.append("settings")
             if changed:
                 raise ValueError(
@@ -1308,7 +1307,18 @@ class TextGAN(DensityMixin, BaseEstimator):
                     module.load_state_dict(state[key])
                     state[key] = module.to(device).eval()
             state["device_"] = device
+        # Parameters added since the object was pickled take their defaults.
+        for name, default in PARAMETERS_ADDED_LATER.items():
+            state.setdefault(name, default)
         super().__setstate__(state)
+
+
+def _effective_settings(settings: dict) -> dict:
+    """Architecture settings with the discriminator's dropout spelled out (unset: ``dropout``)."""
+    return {
+        **settings,
+        "discriminator_dropout": settings.get("discriminator_dropout", settings["dropout"]),
+    }
 
 
 def _fitted_attributes(estimator: TextGAN) -> dict:

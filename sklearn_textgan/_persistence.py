@@ -60,6 +60,11 @@ _FITTED_ATTRIBUTES = (
 )
 
 
+# Parameters newer than some pickles, files and checkpoints, with the default
+# that reproduces the behaviour from before they existed.
+PARAMETERS_ADDED_LATER = {"discriminator_dropout": None}
+
+
 class _Unsupported(TypeError):
     pass
 
@@ -472,6 +477,11 @@ def fit_fingerprint(
     params = estimator.get_params(deep=False)
     for name in ("verbose", "checkpoint_dir", "checkpoint_every", "device"):
         params.pop(name, None)
+    for name, default in PARAMETERS_ADDED_LATER.items():
+        # At their default, newer parameters leave the fingerprints of older
+        # versions as they were, so their checkpoints still resume.
+        if params.get(name, default) == default:
+            params.pop(name, None)
     digest = hashlib.sha256()
     tokenizer = getattr(estimator, "tokenizer_", None)
     description = {

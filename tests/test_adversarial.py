@@ -1,5 +1,6 @@
 """The adversarial algorithms: every combination fits, and each mechanism does what it claims."""
 
+import copy
 import pickle
 
 import numpy as np
@@ -456,6 +457,34 @@ def test_warm_start_into_a_gan_may_shape_the_new_discriminator():
         gan.fit(CORPUS)
 
 
+def test_models_from_before_discriminator_dropout_still_work():
+    from sklearn_textgan._persistence import fit_fingerprint
+
+    gan = tiny_gan(algorithm="seqgan", adversarial_epochs=1).fit(CORPUS)
+    # A pickle from before the parameter existed has no such attribute.
+    state = gan.__getstate__()
+    del state["discriminator_dropout"]
+    old = TextGAN.__new__(TextGAN)
+    old.__setstate__(state)
+    assert old.get_params()["discriminator_dropout"] is None
+    assert old.sample(3, random_state=0) == gan.sample(3, random_state=0)
+
+    # At its default the parameter leaves checkpoint fingerprints as they were.
+    def fingerprint(estimator, drop=False):
+        if drop:
+            params = TextGAN.get_params(estimator, deep=False)
+            del params["discriminator_dropout"]
+            estimator.get_params = lambda deep=False: params
+        targets = np.zeros((2, 3), dtype=np.int64)
+        return fit_fingerprint(estimator, targets, torch.device("cpu"), None)
+
+    unset = tiny_gan(algorithm="seqgan").fit(CORPUS)
+    assert fingerprint(unset) == fingerprint(copy.copy(unset), drop=True)
+    assert fingerprint(unset.set_params(discriminator_dropout=0.25)) != fingerprint(
+        copy.copy(unset), drop=True
+    )
+
+
 def test_discriminator_dropout_is_its_own_or_the_generators(tmp_path):
     def dropouts(module):
         return {type(m).__name__: m.p for m in module.modules() if hasattr(m, "p")}
@@ -474,6 +503,9 @@ def test_discriminator_dropout_is_its_own_or_the_generators(tmp_path):
     loaded.set_params(warm_start=True, discriminator_dropout=None)
     with pytest.raises(ValueError, match=r"architecture \(settings\)"):
         loaded.fit(CORPUS)
+    # Spelling out what a trained discriminator already drops is no change.
+    shared.set_params(warm_start=True, discriminator_dropout=0.1, adversarial_epochs=1)
+    shared.fit(CORPUS)
     gan = tiny_gan(algorithm="mle", warm_start=True, discriminator_dropout=0.5).fit(CORPUS)
     gan.set_params(algorithm="seqgan", adversarial_epochs=1, discriminator_dropout=0.25)
     gan.fit(CORPUS)
