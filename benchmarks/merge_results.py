@@ -29,14 +29,22 @@ from _common import save
 BENCHMARK_MODULES = {"oracle": "bench_oracle", "coco": "bench_coco"}
 
 # Options that may differ between invocations whose runs are comparable: what
-# was run, where, and with how much time (each record keeps its own epochs).
-MAY_DIFFER = {"seeds", "algorithms", "device", "jobs", "threads", "run_seconds"}
+# was run, where, and with how much time or how many rounds (each record keeps
+# its own epochs).
+MAY_DIFFER = {
+    "seeds",
+    "algorithms",
+    "device",
+    "jobs",
+    "threads",
+    "run_seconds",
+    "adversarial_epochs",
+}
 # Options added to the scripts after some results were saved: their value then.
 DEFAULTS = {
     "mle_recipe": "early-stopping",
     "generator": None,
     "adversarial_learning_rate": None,
-    "adversarial_epochs": None,
 }
 
 
@@ -49,7 +57,11 @@ def option(settings: dict, key: str):
 
 
 def settings_differences(target: dict, source: dict, algorithms: set[str]) -> list[str]:
-    """What in ``source``'s settings makes its runs incomparable with ``target``'s."""
+    """What in ``source``'s settings makes its runs incomparable with ``target``'s.
+
+    ``algorithms`` are those with runs in both files: only their own settings
+    must agree (a results file lists the settings of every algorithm, run or not).
+    """
     differences = []
     for key in sorted((target.keys() | source.keys()) - MAY_DIFFER - {"algorithms"}):
         ours, theirs = option(target, key), option(source, key)
@@ -72,7 +84,8 @@ def merge(benchmark: str, target: dict, sources: list[dict], note: str, replace:
     settings = json.loads(json.dumps(target["settings"]))
     for number, source in enumerate(sources, start=1):
         algorithms = {record["algorithm"] for record in source["runs"]}
-        differences = settings_differences(settings, source["settings"], algorithms)
+        shared = algorithms & {record["algorithm"] for record in runs}
+        differences = settings_differences(settings, source["settings"], shared)
         if differences:
             raise SystemExit(
                 f"source {number} was run with other settings than the target; its runs are "

@@ -444,3 +444,27 @@ def test_merge_results_adds_comparable_runs_and_recomputes_the_summary(scripts, 
     lstm_seqgan = results("lstm", [record("seqgan", 1, "mle", "rmc", 9.0)])
     with pytest.raises(SystemExit, match="the settings of seqgan"):
         merge_results.main(["oracle", str(target), str(lstm_seqgan), "--note", "n"])
+
+
+def test_merge_results_takes_a_relgan_run_into_the_committed_oracle_table(scripts, tmp_path):
+    # The README's command: the committed file lists every algorithm's settings,
+    # RelGAN's from before its published oracle setting, but holds no RelGAN run.
+    import merge_results
+
+    bench_oracle, _ = scripts
+    committed = BENCHMARKS / "results" / "oracle_fixed.json"
+    target = json.loads(committed.read_text())
+    assert "relgan" not in {record["algorithm"] for record in target["runs"]}
+    curve = [{"temperature": t, "nll_oracle": 8.0, "nll_test": 9.0 + t} for t in (0.8, 1.0)]
+    common = {"algorithm": "relgan", "seed": 0, "generator": "rmc", "epochs": 1, "seconds": 1.0}
+    runs = [{**common, "model": model, "curve": curve} for model in ("mle", "relgan")]
+    settings = {**target["settings"], "seeds": [0], "adversarial_epochs": 1000, "threads": 2}
+    settings["algorithms"] = bench_oracle.SETTINGS
+    source = tmp_path / "oracle_fixed.json"
+    source.write_text(json.dumps({**target, "settings": settings, "runs": runs}))
+    argv = ["oracle", str(committed), str(source), "--output", str(tmp_path / "merged.json")]
+    merged = json.loads(merge_results.main([*argv, "--note", "n"]).read_text())
+    assert merged["settings"]["algorithms"]["relgan"] == bench_oracle.SETTINGS["relgan"]
+    assert {("relgan", "rmc"), ("mle", "rmc")} <= {
+        (row["model"], row["generator"]) for row in merged["summary"]
+    }
