@@ -61,10 +61,10 @@ def recorded_options(args) -> dict:
 
 
 def save(name: str, payload: dict, folder: str | Path | None = None) -> Path:
-    """Write ``payload`` (plus the environment, unless it has its own) to ``<folder>/<name>.json``
-    atomically.
+    """Write ``payload`` to ``<folder>/<name>.json`` atomically, with the environment.
 
-    ``folder`` defaults to ``benchmarks/results``.
+    ``folder`` defaults to ``benchmarks/results``. A payload with its own
+    ``environment`` (merged results) keeps it.
     """
     folder = Path(folder) if folder is not None else RESULTS
     folder.mkdir(parents=True, exist_ok=True)

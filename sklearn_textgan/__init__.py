@@ -18,6 +18,7 @@ def __getattr__(name: str):
     if name == "TextGAN":
         from ._estimator import TextGAN
 
+        globals()["TextGAN"] = TextGAN  # later lookups skip this function
         return TextGAN
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

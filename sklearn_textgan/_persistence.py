@@ -34,6 +34,7 @@ import torch
 
 from ._device import loadable_device, resolve_device
 from ._tokenizer import SPECIAL_TOKENS, TextTokenizer
+from ._validation import check_path
 from .models import build_discriminator, build_generator
 from .training import History, atomic_write
 
@@ -175,7 +176,9 @@ def _sha256(data: bytes) -> str:
 
 def save_estimator(estimator, path: str | os.PathLike) -> None:
     """Write ``estimator`` (fitted or not) to ``path`` atomically; see :meth:`TextGAN.save`."""
-    _check_path(path)
+    # Paths only: a file object would work with zipfile, but not with the atomic
+    # write or the messages that name the file.
+    check_path(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(
@@ -262,13 +265,6 @@ def _corrupt(path, reason: str) -> ValueError:
         f"{os.fspath(path)!r} is not a readable TextGAN model file: {reason}. "
         "It may be truncated or corrupt, or not written by TextGAN.save."
     )
-
-
-def _check_path(path) -> None:
-    # A file object would work with zipfile, but not with the atomic write or the
-    # messages that name the file: paths only.
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
 
 
 def _read_archive(path) -> tuple[dict, bytes | None]:
@@ -365,7 +361,7 @@ def _tokenizer(path, saved: dict | None) -> TextTokenizer | None:
 
 def load_estimator(cls, path: str | os.PathLike, device=None):
     """Read a file written by :func:`save_estimator`; see :meth:`TextGAN.load`."""
-    _check_path(path)
+    check_path(path)
     metadata, weights_data = _read_archive(path)
     _check_versions(path, metadata)
     params = metadata.get("params")

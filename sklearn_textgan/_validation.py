@@ -22,6 +22,22 @@ __all__ = [
 ]
 
 
+def check_path(path: object) -> None:
+    """Raise TypeError unless ``path`` is a str or path-like object.
+
+    Examples
+    --------
+    >>> from sklearn_textgan._validation import check_path
+    >>> check_path("model.textgan")
+    >>> check_path(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: path must be a str or path-like object, got NoneType.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
+
+
 def is_token_id_array(X: object) -> bool:
     """Return True when ``X`` is a 2-D array of integer token ids."""
     return isinstance(X, np.ndarray) and X.ndim == 2 and np.issubdtype(X.dtype, np.integer)

@@ -427,6 +427,13 @@ def test_class_accuracy_and_style_judge():
         "market": 1.0,
     }
     assert judge.score(samples, requested) == 1.0
+    # Labels in an object array, as pandas gives them.
+    as_objects = np.array(requested, dtype=object)
+    objects_judge = StyleJudge().fit(HELD_OUT, np.asarray(HELD_OUT_LABELS, dtype=object))
+    assert objects_judge.class_accuracy(samples, as_objects, per_class=True) == {
+        "grammar": 1.0,
+        "market": 1.0,
+    }
     tokens = [text.split() for text in samples]
     assert judge.class_accuracy(tokens, requested) == 1.0
     with pytest.raises(ValueError, match="19 labels but 20 are needed"):

@@ -88,6 +88,10 @@ def test_load_text_in_another_encoding_names_the_file_and_line(tmp_path):
     path.write_bytes("first line\nsecond line\nd\u00e9j\u00e0 vu\n".encode("latin-1"))
     with pytest.raises(ValueError, match=r"latin.txt is not utf-8 text: byte 0xe9 on line 3"):
         load_text(path)
+    # Far into a file too (a reader decodes in chunks; the line is the file's).
+    path.write_bytes(b"plain ascii line\n" * 5000 + "caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"byte 0xe9 on line 5001 "):
+        load_text(path)
     with pytest.raises(ValueError, match="Unknown text encoding 'utf-9'"):
         load_text(path, encoding="utf-9")
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import io
 import os
 from pathlib import Path
+
+from .._validation import check_path
 
 __all__ = ["load_text"]
 
@@ -53,8 +56,7 @@ def load_text(
     ...     load_text(path)
     ['a cat sleeps .', 'a dog barks .']
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
+    check_path(path)
     path = Path(path)
     try:
         codecs.lookup(encoding)
@@ -63,17 +65,21 @@ def load_text(
             f"Unknown text encoding {encoding!r}; use one such as 'utf-8' or 'latin-1'."
         ) from None
     try:
-        with open(path, encoding=encoding) as handle:
-            texts = [line.rstrip() for line in handle]
+        data = path.read_bytes()
     except FileNotFoundError:
         raise FileNotFoundError(f"Text file not found: {path}") from None
+    try:
+        # Decoded whole, so that an error's position is the file's.
+        content = data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise ValueError(
             f"{path} is not {encoding} text: byte {error.object[error.start]:#04x} on line "
             f"{line} cannot be decoded. Give the file's encoding (encoding=..., or --encoding "
             "on the command line), or re-encode the file."
         ) from None
+    # Universal newlines, as a file opened in text mode reads them.
+    texts = [line.rstrip() for line in io.StringIO(content, newline=None)]
     if skip_empty:
         texts = [text for text in texts if text]
     return texts

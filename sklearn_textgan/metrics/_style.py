@@ -146,6 +146,12 @@ class StyleJudge(ClassifierMixin, BaseEstimator):
         -------
         accuracy : float or dict
             In [0, 1]; chance is about ``1 / n_classes``.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is empty, or ``y`` is not one label per text or holds a
+            class the judge was not fitted on.
         """
         check_is_fitted(self, "pipeline_")
         texts = _as_strings(X, "X")
@@ -156,8 +162,9 @@ class StyleJudge(ClassifierMixin, BaseEstimator):
         correct = self.pipeline_.predict(texts) == requested
         if not per_class:
             return float(correct.mean())
+        classes = self.classes_.tolist()  # Python values, whatever the array's dtype
         return {
-            self.classes_[index].item(): float(correct[requested == index].mean())
+            classes[index]: float(correct[requested == index].mean())
             for index in np.unique(requested)
         }
 
@@ -195,6 +202,12 @@ def class_accuracy(
     -------
     accuracy : float or dict
         In [0, 1]; chance is about ``1 / n_classes``.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` holds a class that ``train_labels`` does not, or either
+        is not one label per text.
 
     Examples
     --------
