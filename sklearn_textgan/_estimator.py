@@ -540,19 +540,17 @@ class TextGAN(DensityMixin, BaseEstimator):
         generator_name = (
             self.generator or fitted.get("generator") or algorithm_class.default_generator
         )
-        needs_discriminator = algorithm_class.default_discriminator is not None
-        # Without a need for one ("mle"), a discriminator given is not built: an
-        # untrained one would be saved, and would fix the architecture of a GAN
-        # warm-started from this model.
-        discriminator_name = (
-            self.discriminator or algorithm_class.default_discriminator
-            if needs_discriminator
-            else None
-        )
-        if fitted.get("discriminator") is not None and (
-            self.discriminator is None or not needs_discriminator
-        ):
-            discriminator_name = fitted["discriminator"]
+        if algorithm_class.default_discriminator is None:
+            # No need for one ("mle"): a trained one is kept, a named one is not
+            # built (an untrained one would be saved, and would fix the
+            # architecture of a GAN warm-started from this model).
+            discriminator_name = fitted.get("discriminator")
+        else:
+            discriminator_name = (
+                self.discriminator
+                or fitted.get("discriminator")
+                or algorithm_class.default_discriminator
+            )
         num_classes = 0 if classes is None else len(classes)
         architecture = self._architecture(generator_name, discriminator_name, num_classes)
         if continuing:
@@ -797,9 +795,10 @@ class TextGAN(DensityMixin, BaseEstimator):
                     f"TextTokenizer has); {type(tokenizer).__name__} has none. To train on ids "
                     "made elsewhere, pass the 2-D id array to fit instead of texts."
                 )
-            if int(ids.max(initial=0)) >= len(vocabulary):
+            largest = int(ids.max(initial=0))
+            if largest >= len(vocabulary):
                 raise ValueError(
-                    f"tokenizer gave token id {int(ids.max())}, but its vocabulary_ has "
+                    f"tokenizer gave token id {largest}, but its vocabulary_ has "
                     f"{len(vocabulary)} entries: ids must be below the vocabulary size."
                 )
             self.tokenizer_ = tokenizer
