@@ -5,8 +5,8 @@ separate invocations (``--seeds 1 2``, ``--algorithms dense``, a long RelGAN
 run resumed with ``--resume-dir``), each writing its own results file. This
 script adds the runs of each source file to the target file, after checking
 that they were made with the same benchmark settings (MLE recipe, pretraining
-epochs, temperatures, sample counts, and the settings of every algorithm
-added), and recomputes the summary table with the benchmark's own code. A run
+epochs, temperatures, sample counts, and the settings of every algorithm with
+runs in both files), and recomputes the summary table with the benchmark's own code. A run
 (algorithm, seed, model, generator) already in the target is refused unless
 ``--replace`` is given. ``--note`` is required and appended to the target's
 note: it says how the added runs were made, which the numbers alone do not.
@@ -68,9 +68,8 @@ def settings_differences(target: dict, source: dict, algorithms: set[str]) -> li
         if ours != theirs:
             differences.append(f"{key}: {ours!r} in the target, {theirs!r} in the source")
     for algorithm in sorted(algorithms):
-        ours = target.get("algorithms", {}).get(algorithm)
-        theirs = source.get("algorithms", {}).get(algorithm)
-        if ours is not None and ours != theirs:
+        ours, theirs = target["algorithms"][algorithm], source["algorithms"].get(algorithm)
+        if ours != theirs:
             differences.append(
                 f"the settings of {algorithm}: {ours!r} in the target, {theirs!r} in the source"
             )
