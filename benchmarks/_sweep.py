@@ -151,8 +151,8 @@ def add_arguments(parser: argparse.ArgumentParser, settings: dict, pretrain_epoc
 
 
 def results_name(benchmark: str, args: argparse.Namespace) -> str:
-    """The results file's name: a smoke run, each non-default MLE recipe and a generator override
-    keep their own."""
+    """The results file's name: a smoke run, each non-default MLE recipe, a generator override
+    and a learning rate override keep their own (a rerun never overwrites another's file)."""
     if args.quick:
         return f"{benchmark}_quick"
     name = benchmark
@@ -160,6 +160,8 @@ def results_name(benchmark: str, args: argparse.Namespace) -> str:
         name = f"{name}_{args.mle_recipe}"
     if getattr(args, "generator", None) is not None:
         name = f"{name}_{args.generator}"
+    if getattr(args, "adversarial_learning_rate", None) is not None:
+        name = f"{name}_lr{args.adversarial_learning_rate:g}"
     return name
 
 

@@ -15,7 +15,8 @@ point is at least as good on both axes (``dominated_points``).
     python benchmarks/compare_mle_recipes.py oracle results/oracle.json results/oracle_fixed.json \
         --model seqgan
 
-Prints a table and writes ``results/mle_recipes_<benchmark>[_<model>].json``.
+Prints a table and writes ``results/mle_recipes_<benchmark>[_<model>].json`` (``--name`` chooses
+another name, so that judging a second run of the same model keeps the first file).
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("candidate", type=Path, help="results file of the judged curves")
     parser.add_argument("--model", default="mle", help="the candidate file's model to judge")
     parser.add_argument("--results-dir", default=None, help="default: benchmarks/results")
+    parser.add_argument(
+        "--name", default=None, help="results file name; default mle_recipes_<benchmark>[_<model>]"
+    )
     args = parser.parse_args(argv)
 
     rows = compare(args.benchmark, args.reference, args.candidate, args.model)
@@ -106,7 +110,7 @@ def main(argv: list[str] | None = None) -> Path:
         )
     suffix = "" if args.model == "mle" else f"_{args.model}"
     path = save(
-        f"mle_recipes_{args.benchmark}{suffix}",
+        args.name or f"mle_recipes_{args.benchmark}{suffix}",
         {
             "protocol": __doc__,
             "reference": args.reference.name,

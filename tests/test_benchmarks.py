@@ -125,17 +125,23 @@ def test_verdict_coco_compares_bleu_at_equal_self_bleu(scripts):
     }
 
 
-def test_results_name_keeps_smoke_runs_mle_recipes_and_generators_apart(scripts):
+def test_results_name_keeps_smoke_runs_mle_recipes_generators_and_rates_apart(scripts):
     from _sweep import results_name
 
-    def args(quick, recipe, generator=None):
-        return argparse.Namespace(quick=quick, mle_recipe=recipe, generator=generator)
+    def args(quick, recipe, generator=None, rate=None):
+        return argparse.Namespace(
+            quick=quick, mle_recipe=recipe, generator=generator, adversarial_learning_rate=rate
+        )
 
     assert results_name("oracle", args(False, "early-stopping")) == "oracle"
     assert results_name("oracle", args(False, "fixed")) == "oracle_fixed"
     assert results_name("oracle", args(False, "fixed", "lstm")) == "oracle_fixed_lstm"
     assert results_name("coco", args(False, "early-stopping", "rmc")) == "coco_rmc"
     assert results_name("coco", args(True, "fixed", "lstm")) == "coco_quick"
+    # A rerun with another learning rate must not overwrite the default rate's file.
+    assert results_name("oracle", args(False, "fixed", None, 0.01)) == "oracle_fixed_lr0.01"
+    with_both = args(False, "fixed", "lstm", 1e-4)
+    assert results_name("oracle", with_both) == "oracle_fixed_lstm_lr0.0001"
 
 
 def test_generator_option_overrides_every_algorithms_generator(scripts):
@@ -248,6 +254,9 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
     (row,) = json.loads(path.read_text())["rows"]
     assert (row["model"], row["candidate_epochs"]) == ("seqgan", 7)
     assert (row["comparable_points"], row["points_better_than_mle"]) == (1, 1)
+    path = compare_mle_recipes.main([*argv, "--model", "seqgan", "--name", "judged_again"])
+    assert path.name == "judged_again.json"
+    assert json.loads(path.read_text())["rows"][0]["model"] == "seqgan"
 
 
 def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path, monkeypatch):
