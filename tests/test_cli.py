@@ -380,16 +380,45 @@ def test_evaluate_json_matches_the_metrics_module(model, corpus, capsys):
     (record,) = json.loads(capsys.readouterr().out)
     gan = TextGAN.load(model)
     references = corpus[1].read_text().splitlines()
-    samples = gan.sample(30, temperature=0.9, random_state=4)
+    # Both sides split by the fitted tokenizer, as quality_diversity_curve splits them.
+    tokenize = gan.tokenizer_.tokenize
+    samples = [tokenize(text) for text in gan.sample(30, temperature=0.9, random_state=4)]
+    reference_tokens = [tokenize(text) for text in references]
     assert record["temperature"] == 0.9
     assert record["n_samples"] == 30 and record["n_references"] == 60
-    quality, diversity = bleu_scores(samples, references, (2, 3)), self_bleu_scores(samples, (2, 3))
+    quality = bleu_scores(samples, reference_tokens, (2, 3))
+    diversity = self_bleu_scores(samples, (2, 3))
     for n in (2, 3):
         assert record[f"bleu_{n}"] == pytest.approx(quality[n], abs=1e-12)
         assert record[f"self_bleu_{n}"] == pytest.approx(diversity[n], abs=1e-12)
     assert record["nll_test"] == pytest.approx(nll_test(gan, references, temperature=0.9))
     assert record["distinct_2"] == pytest.approx(distinct_n(samples, 2))
     assert "bleu_4" not in record
+
+
+def test_evaluate_tokenizes_samples_like_the_references(tmp_path, capsys):
+    """Cased, punctuated references: a model that writes them back scores BLEU 1.
+
+    Split on whitespace, the samples ("the cat sat .", lower-cased by the
+    tokenizer) would share almost no bigram with "The cat sat." and BLEU-2
+    would say the model writes badly.
+    """
+    texts = ["The cat sat.", "The dog ran.", "A cat ran.", "A dog sat."]
+    path = tmp_path / "texts.txt"
+    path.write_text("\n".join(texts * 10) + "\n")
+    model = tmp_path / "model.textgan"
+    argv = ["fit", str(path), "-o", str(model), "--embedding-dim", "8", "--hidden-dim", "16"]
+    assert main([*argv, "--pretrain-epochs", "40", "--batch-size", "8", "--random-state", "0"]) == 0
+    capsys.readouterr()
+    argv = ["evaluate", str(model), str(path), "-n", "40", "--max-n", "2", "--format", "json"]
+    assert main([*argv, "--temperatures", "0.5"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    # The model recombines the sentences ("the dog sat."), every bigram of
+    # which is in some reference once both are split alike...
+    assert record["bleu_2"] == pytest.approx(1.0)
+    # ...while split on whitespace, "the dog sat." and "The dog ran." share nothing.
+    written = TextGAN.load(model).sample(40, temperature=0.5, random_state=0)
+    assert bleu_scores(written, texts, (2,))[2] < 0.8
 
 
 def test_evaluate_csv(model, corpus, capsys):

@@ -9,7 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from ..datasets import load_text
-from ..metrics import bleu_scores, distinct_n, nll_test, self_bleu_scores
+from ..metrics import distinct_n, nll_test, self_bleu_scores
+from ..metrics._bleu import BleuReferences
+from ..metrics._sampling import draw_samples, reference_token_lists
+from ..metrics._validation import check_orders
 from ._parser import add_encoding_argument
 from ._sample import load_fitted
 
@@ -29,7 +32,11 @@ def evaluate(
 ) -> list[dict]:
     """One record of metrics per temperature, with the keys of ``quality_diversity_curve``.
 
-    The records can be given to :func:`sklearn_textgan.plot.plot_quality_diversity`.
+    Samples and references are split into tokens by the model's fitted
+    tokenizer, as ``quality_diversity_curve`` splits them: a sample is
+    lower-cased and has its punctuation split off exactly like a reference,
+    so a sample that repeats a reference matches it. The records can be given
+    to :func:`sklearn_textgan.plot.plot_quality_diversity`.
     """
     if n_samples < 2:
         raise ValueError(f"--n-samples must be at least 2 (Self-BLEU), got {n_samples}.")
@@ -38,18 +45,23 @@ def evaluate(
             "the model was fitted on token ids, not texts, so it cannot be compared with a "
             "text file of references."
         )
+    orders = check_orders(orders)
+    # The references' n-grams are counted once for every temperature.
+    reference_set = BleuReferences(
+        reference_token_lists(references, gan, "references"), max(orders)
+    )
     records = []
     for temperature in temperatures:
         # The same seed at every temperature (common random numbers): a smoother curve.
-        samples = gan.sample(n_samples, temperature=temperature, random_state=seed)
+        samples, _ = draw_samples(gan, n_samples, temperature, seed)
         record = {
             "temperature": temperature,
             "n_samples": n_samples,
             "n_references": len(references),
         }
-        quality = bleu_scores(samples, references, orders)
+        quality = reference_set.scores(samples, orders)
         diversity = self_bleu_scores(samples, orders)
-        record.update({f"bleu_{n}": quality[n] for n in orders})
+        record.update({f"bleu_{n}": float(quality[n].mean()) for n in orders})
         record.update({f"self_bleu_{n}": diversity[n] for n in orders})
         record["nll_test"] = nll_test(gan, references, temperature=temperature)
         record["distinct_2"] = distinct_n(samples, 2)
