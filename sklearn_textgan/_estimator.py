@@ -432,6 +432,29 @@ class TextGAN(DensityMixin, BaseEstimator):
         self.verbose = verbose
         self.warm_start = warm_start
 
+    def set_params(self, **params) -> TextGAN:
+        """Set the parameters of this estimator, and of its tokenizer with ``tokenizer__<name>``.
+
+        ``tokenizer=None`` stands for ``TextTokenizer()``, so a tokenizer
+        parameter set while it is None (``tokenizer__level="char"``, as
+        ``GridSearchCV`` sets it) goes to a new ``TextTokenizer``.
+
+        Returns
+        -------
+        self : TextGAN
+            The estimator.
+
+        Examples
+        --------
+        >>> from sklearn_textgan import TextGAN
+        >>> TextGAN().set_params(tokenizer__level="char").tokenizer
+        TextTokenizer(level='char')
+        """
+        tokenizer_params = any(key.startswith("tokenizer__") for key in params)
+        if tokenizer_params and params.get("tokenizer", self.tokenizer) is None:
+            params = {**params, "tokenizer": TextTokenizer()}
+        return super().set_params(**params)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True

@@ -498,6 +498,20 @@ def test_grid_search_on_unlabelled_text(n_jobs):
     assert search.best_estimator_.sample(2, random_state=0)
 
 
+def test_tokenizer_parameters_can_be_tuned_when_the_tokenizer_is_the_default():
+    # tokenizer=None stands for TextTokenizer(): its parameters are settable too.
+    gan = tiny().set_params(tokenizer__level="char", tokenizer__lowercase=False)
+    assert gan.get_params()["tokenizer__level"] == "char"
+    assert gan.get_params()["tokenizer__lowercase"] is False
+    # An explicit None in the same call is the default tokenizer as well.
+    assert tiny().set_params(tokenizer=None, tokenizer__level="char").tokenizer.level == "char"
+    search = GridSearchCV(tiny(pretrain_epochs=1), {"tokenizer__level": ["word", "char"]}, cv=2)
+    search.fit(CORPUS)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    best = search.best_estimator_
+    assert best.tokenizer_.level == search.best_params_["tokenizer__level"]
+
+
 def test_cross_val_score():
     scores = cross_val_score(tiny(), CORPUS, cv=3)
     assert scores.shape == (3,) and np.all(np.isfinite(scores)) and np.all(scores < 0)
