@@ -23,7 +23,7 @@ __all__ = [
 
 
 def check_path(path: object) -> None:
-    """Raise TypeError unless ``path`` is a str or path-like object.
+    """Raise TypeError unless ``path`` is a str or path-like object, ValueError if it is empty.
 
     Examples
     --------
@@ -33,9 +33,16 @@ def check_path(path: object) -> None:
     Traceback (most recent call last):
     ...
     TypeError: path must be a str or path-like object, got NoneType.
+    >>> check_path("")
+    Traceback (most recent call last):
+    ...
+    ValueError: path is empty: give a file name.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
+    if not os.fspath(path):
+        # An empty name would be taken for the working folder's parent by dirname(abspath()).
+        raise ValueError("path is empty: give a file name.")
 
 
 def is_token_id_array(X: object) -> bool:

@@ -94,6 +94,23 @@ def test_load_text_in_another_encoding_names_the_file_and_line(tmp_path):
         load_text(path)
     with pytest.raises(ValueError, match="Unknown text encoding 'utf-9'"):
         load_text(path, encoding="utf-9")
+    # Codecs that exist but do not decode bytes to text.
+    for codec in ("rot13", "hex", "zlib"):
+        with pytest.raises(ValueError, match=f"Unknown text encoding '{codec}' .not a codec, or"):
+            load_text(path, encoding=codec)
+    with pytest.raises(TypeError, match="encoding must be a str"):
+        load_text(path, encoding=None)
+
+
+def test_load_text_drops_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfhi there\nsecond\n")
+    assert load_text(path) == ["hi there", "second"]
+    # Only at the start of the file: elsewhere it is text.
+    path.write_bytes(b"first\n\xef\xbb\xbfsecond\n")
+    assert load_text(path) == ["first", "\ufeffsecond"]
+    path.write_text("hi\n", encoding="utf-16")  # its codec drops its own mark
+    assert load_text(path, encoding="utf-16") == ["hi"]
 
 
 # --------------------------------------------------------------------------- data home
@@ -192,6 +209,9 @@ def test_unknown_subsets():
         load_image_coco("valid")
     with pytest.raises(ValueError, match="'test', 'nll_test'"):
         load_emnlp_news("train")
+    # Several subsets at once is not a thing: one str.
+    with pytest.raises(TypeError, match="subset must be a str, one of 'train'"):
+        load_image_coco(["train"])
 
 
 # --------------------------------------------------------------------------- real data

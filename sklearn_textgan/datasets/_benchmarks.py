@@ -23,6 +23,11 @@ SEQGAN_SEQUENCE_LENGTH = 20
 
 
 def _subset_file(dataset: str, subsets: dict[str, str], subset: str) -> str:
+    if not isinstance(subset, str):
+        raise TypeError(
+            f"subset must be a str, one of {', '.join(map(repr, subsets))}; "
+            f"got {type(subset).__name__}."
+        )
     if subset not in subsets:
         valid = ", ".join(repr(name) for name in subsets)
         raise ValueError(f"Unknown subset {subset!r} of {dataset}; valid subsets are {valid}.")

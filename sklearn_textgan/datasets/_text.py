@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 from pathlib import Path
@@ -20,7 +19,8 @@ def load_text(
     Lines are split on ``"\\n"``, ``"\\r\\n"`` and ``"\\r"`` (and on nothing
     else, so unusual Unicode separators inside a line are kept), and trailing
     whitespace is removed from each line with :meth:`str.rstrip`. Leading
-    whitespace is kept.
+    whitespace is kept, except a byte order mark at the start of the file
+    (which some editors write before UTF-8 text), which is dropped.
 
     Parameters
     ----------
@@ -42,8 +42,10 @@ def load_text(
     FileNotFoundError
         If ``path`` does not exist; the message names the path.
     ValueError
-        If the file is not text in ``encoding``; the message names the path and
-        the line.
+        If the file is not text in ``encoding``, or ``encoding`` is not a
+        text encoding; the message names the path and the line.
+    TypeError
+        If ``path`` is not a path or ``encoding`` not a str.
 
     Examples
     --------
@@ -58,11 +60,18 @@ def load_text(
     """
     check_path(path)
     path = Path(path)
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a str such as 'utf-8', got {type(encoding).__name__}.")
     try:
-        codecs.lookup(encoding)
+        # Decoding a byte (not b"", which skips the codec lookup) also refuses codecs
+        # that are not text encodings ('rot13', 'zlib').
+        b"a".decode(encoding)
+    except UnicodeError:
+        pass  # a text encoding that cannot decode this one byte alone (utf-16)
     except LookupError:
         raise ValueError(
-            f"Unknown text encoding {encoding!r}; use one such as 'utf-8' or 'latin-1'."
+            f"Unknown text encoding {encoding!r} (not a codec, or not one for text); "
+            "use one such as 'utf-8' or 'latin-1'."
         ) from None
     try:
         data = path.read_bytes()
@@ -78,6 +87,9 @@ def load_text(
             f"{line} cannot be decoded. Give the file's encoding (encoding=..., or --encoding "
             "on the command line), or re-encode the file."
         ) from None
+    # A byte order mark is not part of the first text (the utf-16 and utf-8-sig
+    # codecs drop it themselves; utf-8 keeps it).
+    content = content.removeprefix("\ufeff")
     # Universal newlines, as a file opened in text mode reads them.
     texts = [line.rstrip() for line in io.StringIO(content, newline=None)]
     if skip_empty:
