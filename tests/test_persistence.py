@@ -430,3 +430,8 @@ def test_save_into_a_missing_folder_and_paths_that_are_not_paths_are_named(tmp_p
             TextGAN(hidden_dim=8).save(path)
         with pytest.raises(TypeError, match="path must be a str or path-like"):
             TextGAN.load(path)
+    # An empty name: no file is written next to the working folder.
+    with pytest.raises(ValueError, match="path is empty"):
+        TextGAN(hidden_dim=8).save("")
+    with pytest.raises(ValueError, match="path is empty"):
+        TextGAN.load("")
