@@ -541,6 +541,12 @@ def test_quality_diversity_curve_on_real_text(gan):
     assert records[1]["bleu_3"] == pytest.approx(bleu(samples, references, 3))
     assert records[1]["self_bleu_2"] == pytest.approx(self_bleu(samples, 2))
     assert records[2]["nll_test"] == pytest.approx(nll_test(gan, HELD_OUT, temperature=2.0))
+    # One-pass iterables (generators) serve every temperature, not just the first.
+    again = quality_diversity_curve(
+        gan, (text for text in HELD_OUT), temperatures=temperatures, n_samples=60,
+        test_texts=(text for text in HELD_OUT), max_n=(2, 3), random_state=0,
+    )  # fmt: skip
+    assert again == records
 
 
 def test_quality_diversity_curve_with_an_oracle(oracle_setup):
@@ -697,6 +703,8 @@ def test_scorers_compute_their_metric(gan, oracle_setup):
     samples = [split(text) for text in gan.sample(40, temperature=0.8, random_state=seed)]
     scorer = make_bleu_scorer(HELD_OUT, max_n=3, n_samples=40, temperature=0.8)
     assert scorer(gan, None) == pytest.approx(bleu(samples, [split(t) for t in HELD_OUT], 3))
+    from_generator = make_bleu_scorer((t for t in HELD_OUT), max_n=3, n_samples=40, temperature=0.8)
+    assert from_generator(gan, None) == scorer(gan, None)
     # Without references, the texts it is called with are the references.
     fold_scorer = make_bleu_scorer(max_n=3, n_samples=40, temperature=0.8)
     assert fold_scorer(gan, HELD_OUT) == scorer(gan, TRAIN)

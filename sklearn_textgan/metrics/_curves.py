@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from numbers import Integral
 from typing import TYPE_CHECKING
 
@@ -155,6 +155,8 @@ def quality_diversity_curve(
             "reported beside NLL_test (coverage), since a model that repeats one likely "
             "sequence has an excellent NLL_oracle."
         )
+    if isinstance(test_texts, Iterator):
+        test_texts = list(test_texts)  # scored at every temperature, not just the first
     if test_texts is not None and len(test_texts) == 0:
         raise ValueError("test_texts is empty: give held-out texts for NLL_test.")
     if oracle is not None and not callable(getattr(oracle, "nll", None)):

@@ -12,7 +12,7 @@ pass through the steps before it first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -180,6 +180,8 @@ def make_bleu_scorer(
     if references is not None:
         # Checked here; split into tokens at scoring time, by the scored
         # estimator's tokenizer when it has one.
+        if isinstance(references, Iterator):
+            references = list(references)  # one pass would be used up by the check
         check_token_lists(references, name="references")
         if not isinstance(references, np.ndarray):  # an id array is cut row by row later
             references = list(references)
