@@ -10,6 +10,10 @@ from sklearn.utils.validation import column_or_1d
 
 __all__ = ["check_training_labels", "encode_labels"]
 
+_MIXED_TYPES = (
+    "The labels in y cannot be sorted (mixed types such as str and int?): use labels of one type."
+)
+
 
 def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     """``classes_`` (sorted, as ``LabelEncoder`` gives them) and the class index of each text.
@@ -21,7 +25,13 @@ def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("y must hold one label per text, got a single str.")
     if not hasattr(y, "__len__") and hasattr(y, "__iter__"):
         y = list(y)  # a generator or other one-pass iterable of labels
-    values = np.asarray(y, dtype=object if _has_mixed_types(y) else None)
+    try:
+        values = np.asarray(y, dtype=object if _has_mixed_types(y) else None)
+    except ValueError:  # numpy's "inhomogeneous shape": nested lists of several lengths
+        raise ValueError(
+            "y must hold one label per text (a 1-D array-like of str or int), got nested "
+            "sequences of different lengths."
+        ) from None
     if values.ndim != 1:
         raise ValueError(
             f"y must hold one label per text (a 1-D array-like of str or int), got shape "
@@ -38,6 +48,11 @@ def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
             f"y has missing labels (None or NaN), first at position {missing[0]}: "
             "give every text a class, or drop the unlabelled texts."
         )
+    if len(y) == 0:
+        raise ValueError("y is empty: give one label per text.")
+    # Before scikit-learn's check, which takes str mixed with int for continuous values.
+    if y.dtype == object and len({isinstance(label, str) for label in y.tolist()}) > 1:
+        raise ValueError(_MIXED_TYPES)
     try:
         check_classification_targets(y)
     except TypeError:
@@ -51,10 +66,7 @@ def check_training_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     try:
         classes, encoded = np.unique(y, return_inverse=True)
     except TypeError:
-        raise ValueError(
-            "The labels in y cannot be sorted (mixed types such as str and int?): "
-            "use labels of one type."
-        ) from None
+        raise ValueError(_MIXED_TYPES) from None
     if len(classes) < 2:
         raise ValueError(
             f"y has a single class ({classes[0]!r}): a style-conditioned model needs at "

@@ -257,10 +257,22 @@ def test_labels_of_the_wrong_length_are_rejected(conditional):
         ("ab" * (len(TEXTS) // 2), "single str"),
         ([("a", 1), ("b", 2)] * (len(TEXTS) // 2), r"1-D array-like .* shape \(\d+, 2\)"),
         (["a", 1] * (len(TEXTS) // 2), "mixed types"),
+        ([1, "a"] * (len(TEXTS) // 2), "mixed types"),  # not taken for continuous values
+        ([["a"], ["b", "c"]] * (len(TEXTS) // 2), "nested sequences of different"),
         (["a", "b"] * (len(TEXTS) // 2 - 1) + ["a", None], "missing labels.*position"),
         ([1.0, 2.0] * (len(TEXTS) // 2 - 1) + [1.0, float("nan")], "missing labels"),
     ],
-    ids=["one class", "continuous", "a str", "tuples", "mixed", "None", "NaN"],
+    ids=[
+        "one class",
+        "continuous",
+        "a str",
+        "tuples",
+        "mixed",
+        "int first",
+        "ragged",
+        "None",
+        "NaN",
+    ],
 )
 def test_bad_training_labels_are_rejected(y, match):
     with pytest.raises(ValueError, match=match):
@@ -449,6 +461,20 @@ def test_class_accuracy_and_style_judge():
         StyleJudge().fit(HELD_OUT, [None, *HELD_OUT_LABELS[1:]])
     with pytest.raises(TypeError, match="single str"):
         judge.predict("a text")
+    # Nothing to fit or judge, or not texts at all: named, not a numpy or sklearn error.
+    with pytest.raises(ValueError, match="X is empty"):
+        StyleJudge().fit([], [])
+    with pytest.raises(ValueError, match="X is empty"):
+        judge.predict([])
+    for call in (lambda: StyleJudge().fit(None, requested), lambda: judge.predict(5)):
+        with pytest.raises(TypeError, match="X must be a list of texts, got"):
+            call()
+    for ngram_range in ((1,), ("a", "b"), (0, 1), (2, 1), (True, 2)):
+        with pytest.raises(ValueError, match="ngram_range must be two int"):
+            StyleJudge(ngram_range=ngram_range).fit(HELD_OUT, HELD_OUT_LABELS)
+    assert StyleJudge(ngram_range=(1, 1)).fit(HELD_OUT, HELD_OUT_LABELS).score(samples, requested)
+    with pytest.raises(TypeError, match="per_class must be True or False"):
+        judge.class_accuracy(samples, requested, per_class="no")
 
 
 # ------------------------------------------------------------- benchmark smoke

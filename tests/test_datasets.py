@@ -395,6 +395,8 @@ def test_oracle_rejects_bad_sequences():
         oracle.log_likelihood(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="at least one token"):
         oracle.nll(np.zeros((0, 4), dtype=int))
+    with pytest.raises(ValueError, match="rows have different lengths"):
+        oracle.nll([[1, 2], [3]])
 
 
 def test_oracle_from_arrays_validation():

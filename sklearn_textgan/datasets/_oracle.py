@@ -262,7 +262,13 @@ class LSTMOracle:
         return out
 
     def _check_sequences(self, sequences: ArrayLike) -> np.ndarray:
-        array = np.asarray(sequences)
+        try:
+            array = np.asarray(sequences)
+        except ValueError:  # numpy's "inhomogeneous shape"
+            raise ValueError(
+                "sequences must be a 2-D array of token ids of shape (n_sequences, length); "
+                "its rows have different lengths."
+            ) from None
         if array.ndim != 2:
             raise ValueError(
                 "sequences must be a 2-D array of token ids of shape (n_sequences, length), "

@@ -9,7 +9,7 @@ on generated text, per requested class and overall, is the figure.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
@@ -27,9 +27,14 @@ Texts = Iterable[str | Sequence[Hashable]]
 
 
 def _as_strings(texts: Texts, name: str) -> list[str]:
-    """Texts as str: a token list is joined with spaces; anything else is an error."""
+    """Texts as str: a token list is joined with spaces; anything else is an error.
+
+    An empty collection is an error too: there is nothing to fit or judge.
+    """
     if isinstance(texts, str):
         raise TypeError(f"{name} must be a list of texts, not a single str.")
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"{name} must be a list of texts, got {type(texts).__name__}.")
     strings = []
     for text in texts:
         if isinstance(text, str):
@@ -38,7 +43,23 @@ def _as_strings(texts: Texts, name: str) -> list[str]:
             strings.append(" ".join(str(token) for token in text))
         else:
             raise TypeError(f"{name} must hold str or token lists, found {type(text).__name__}.")
+    if not strings:
+        raise ValueError(f"{name} is empty: at least one text is required.")
     return strings
+
+
+def _check_ngram_range(ngram_range: tuple) -> tuple[int, int]:
+    valid = (
+        len(ngram_range) == 2
+        and all(isinstance(n, Integral) and not isinstance(n, bool) for n in ngram_range)
+        and 1 <= ngram_range[0] <= ngram_range[1]
+    )
+    if not valid:
+        raise ValueError(
+            "ngram_range must be two int (min_n, max_n) with 1 <= min_n <= max_n, such as "
+            f"(1, 2); got {ngram_range!r}."
+        )
+    return int(ngram_range[0]), int(ngram_range[1])
 
 
 class StyleJudge(ClassifierMixin, BaseEstimator):
@@ -107,12 +128,13 @@ class StyleJudge(ClassifierMixin, BaseEstimator):
         -------
         self : StyleJudge
         """
+        ngram_range = _check_ngram_range(self.ngram_range)
         texts = _as_strings(X, "X")
         # The generator's own label checks: one class per text, at least two classes.
         classes, encoded = check_training_labels(y, len(texts))
         # token_pattern keeps one-letter words and punctuation-free tokens alike.
         vectorizer = TfidfVectorizer(
-            ngram_range=tuple(self.ngram_range), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True
+            ngram_range=ngram_range, token_pattern=r"(?u)\b\w+\b", sublinear_tf=True
         )
         self.pipeline_ = make_pipeline(vectorizer, LogisticRegression(C=self.C, max_iter=1000))
         self.pipeline_.fit(texts, encoded)
@@ -152,11 +174,13 @@ class StyleJudge(ClassifierMixin, BaseEstimator):
         ValueError
             If ``X`` is empty, or ``y`` is not one label per text or holds a
             class the judge was not fitted on.
+        TypeError
+            If ``X`` is not a collection of texts or ``per_class`` not a bool.
         """
         check_is_fitted(self, "pipeline_")
+        if not isinstance(per_class, (bool, np.bool_)):
+            raise TypeError(f"per_class must be True or False, got {per_class!r}.")
         texts = _as_strings(X, "X")
-        if not len(texts):
-            raise ValueError("X is empty: at least one text is required.")
         # A label the judge never saw is an error, not a text judged wrong.
         requested = encode_labels(y, self.classes_, len(texts), allow_scalar=False)
         correct = self.pipeline_.predict(texts) == requested
