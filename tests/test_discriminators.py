@@ -143,6 +143,21 @@ def test_invalid_head_count_raises():
         TransformerDiscriminator(VOCAB, embedding_dim=10, num_heads=3)
 
 
+def test_errors_name_the_discriminator_setting_that_was_given():
+    from sklearn_textgan.models import build_discriminator
+
+    # The module checks embedding_dim; the user set discriminator_embedding_dim.
+    with pytest.raises(ValueError, match=r"^discriminator_embedding_dim \(6\) must be divisible"):
+        build_discriminator(
+            "transformer", vocab_size=VOCAB, max_length=MAX_LENGTH, embedding_dim=8,
+            discriminator_embedding_dim=6, num_heads=4,
+        )  # fmt: skip
+    with pytest.raises(ValueError, match=r"^embedding_dim \(6\) must be divisible"):
+        build_discriminator(
+            "transformer", vocab_size=VOCAB, max_length=MAX_LENGTH, embedding_dim=6, num_heads=4
+        )
+
+
 def test_mismatched_filter_lists_raise():
     with pytest.raises(ValueError, match="same length"):
         CNNDiscriminator(VOCAB, filter_sizes=(2, 3), num_filters=(4,))

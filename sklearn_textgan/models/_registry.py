@@ -9,6 +9,7 @@ to whichever architecture the user named.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 
 import torch
@@ -102,6 +103,7 @@ def build_discriminator(name: str, **settings) -> nn.Module:
     >>> discriminator.embedding.weight.shape  # (representations, vocabulary, width)
     torch.Size([1, 10, 8])
     """
+    replaced = []
     for own, shared in (
         ("discriminator_embedding_dim", "embedding_dim"),
         ("discriminator_dropout", "dropout"),
@@ -109,4 +111,14 @@ def build_discriminator(name: str, **settings) -> nn.Module:
         value = settings.pop(own, None)
         if value is not None:
             settings[shared] = value
-    return _build("discriminator", DISCRIMINATORS, name, settings)
+            replaced.append((own, shared))
+    try:
+        return _build("discriminator", DISCRIMINATORS, name, settings)
+    except ValueError as error:
+        # The module checks its own argument names; the user set the discriminator's.
+        message = str(error)
+        for own, shared in replaced:
+            message = re.sub(rf"\b{shared}\b", own, message)
+        if message == str(error):
+            raise
+        raise ValueError(message) from None
