@@ -281,8 +281,9 @@ def _read_archive(path) -> tuple[dict, bytes | None]:
         raise _corrupt(path, f"the archive cannot be read ({error})") from None
     try:
         metadata = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _corrupt(path, f"its {_METADATA} is not valid JSON ({error})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        # RecursionError: nesting deeper than the decoder's stack, never written by save.
+        raise _corrupt(path, f"its {_METADATA} is not valid JSON ({error!r})") from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT_NAME:
         raise _corrupt(path, f"its {_METADATA} does not describe a TextGAN")
     return metadata, weights
@@ -398,6 +399,14 @@ def _restore_fitted(path, estimator, fitted: dict, weights_data: bytes | None, d
     target = resolve_device(device) if device is not None else loadable_device(fitted["device"])
     weights = _load_weights(path, weights_data, fitted["weights_sha256"], target)
     architecture = _decode(fitted["architecture"])
+    vocabulary_size, max_length = _fitted_sizes(path, fitted, architecture)
+    tokenizer = _tokenizer(path, fitted["tokenizer"])
+    if tokenizer is not None and len(tokenizer.tokens_) != vocabulary_size:
+        raise _corrupt(
+            path,
+            f"its tokenizer has {len(tokenizer.tokens_)} tokens for a vocabulary of "
+            f"{vocabulary_size}",
+        )
     modules = {}
     for name, build in (("generator", build_generator), ("discriminator", build_discriminator)):
         state = _state_dict(path, weights, name)
@@ -409,9 +418,9 @@ def _restore_fitted(path, estimator, fitted: dict, weights_data: bytes | None, d
         module = build(architecture[name], **architecture["settings"])
         module.load_state_dict(state)
         modules[name] = module.to(target).eval()
-    estimator.tokenizer_ = _tokenizer(path, fitted["tokenizer"])
-    estimator.vocabulary_size_ = int(fitted["vocabulary_size"])
-    estimator.max_length_ = int(fitted["max_length"])
+    estimator.tokenizer_ = tokenizer
+    estimator.vocabulary_size_ = vocabulary_size
+    estimator.max_length_ = max_length
     estimator.generator_ = modules["generator"]
     estimator.discriminator_ = modules["discriminator"]
     estimator._architecture_ = architecture
@@ -419,6 +428,30 @@ def _restore_fitted(path, estimator, fitted: dict, weights_data: bytes | None, d
     estimator.history_ = History(_decode(fitted["history"]))
     if fitted.get("classes") is not None:
         estimator.classes_, estimator.class_prior_ = _decode_classes(path, fitted["classes"])
+
+
+def _fitted_sizes(path, fitted: dict, architecture: dict) -> tuple[int, int]:
+    """The vocabulary size and length, checked against the architecture they built.
+
+    The weights carry a checksum, the metadata does not: a hand-edited size
+    would otherwise load and score every id past it as unknown.
+    """
+    sizes = (fitted["vocabulary_size"], fitted["max_length"])
+    if not all(isinstance(size, int) and not isinstance(size, bool) for size in sizes):
+        raise _corrupt(path, f"its vocabulary size and length {sizes} are not integers")
+    vocabulary_size, max_length = sizes
+    settings = architecture.get("settings", {})
+    if (
+        max_length < 1
+        or settings.get("vocab_size") != vocabulary_size
+        or settings.get("max_length", max_length) != max_length
+    ):
+        raise _corrupt(
+            path,
+            f"its vocabulary size {vocabulary_size} and length {max_length} disagree with "
+            f"its architecture ({settings.get('vocab_size')}, {settings.get('max_length')})",
+        )
+    return vocabulary_size, max_length
 
 
 # ----------------------------------------------------------------- classes

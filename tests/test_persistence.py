@@ -264,6 +264,33 @@ def test_checksum_catches_a_consistent_but_altered_archive(fitted, tmp_path):
         TextGAN.load(path)
 
 
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda f: f.update(max_length=-5), "disagree with its architecture"),
+        (lambda f: f.update(vocabulary_size=5), "disagree with its architecture"),
+        (lambda f: f.update(vocabulary_size="abc"), "are not integers"),
+        (lambda f: f["tokenizer"].update(tokens=f["tokenizer"]["tokens"][:6]), "has 6 tokens"),
+    ],
+    ids=["negative length", "smaller vocabulary", "not a number", "tokens cut"],
+)
+def test_edited_sizes_are_refused_at_load(fitted, tmp_path, edit, message):
+    """Only the weights carry a checksum: sizes that disagree with them are caught too."""
+    path = tmp_path / "model.textgan"
+    fitted.save(path)
+    edit_metadata(path, lambda metadata: edit(metadata["fitted"]))
+    with pytest.raises(ValueError, match=f"not a readable TextGAN model file: .*{message}"):
+        TextGAN.load(path)
+
+
+def test_deeply_nested_metadata_is_a_corrupt_file(tmp_path):
+    path = tmp_path / "nested.textgan"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("textgan.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match="is not valid JSON"):
+        TextGAN.load(path)
+
+
 def test_other_json_is_not_a_model(tmp_path):
     path = tmp_path / "other.zip"
     with zipfile.ZipFile(path, "w") as archive:
