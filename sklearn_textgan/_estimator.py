@@ -82,6 +82,12 @@ _DISCRIMINATOR_SETTINGS = (
 )
 
 
+# Rates, norms and temperatures meet float32 tensors in the optimizers and the
+# model: a larger value fails deep inside torch ("cannot be converted to type
+# float without overflow") or turns every loss into NaN.
+_LARGEST_FLOAT32 = float(np.finfo(np.float32).max)
+
+
 class TextGAN(DensityMixin, BaseEstimator):
     """Generative model of text trained by maximum likelihood or adversarially.
 
@@ -333,14 +339,14 @@ class TextGAN(DensityMixin, BaseEstimator):
         "discriminator_pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
         "adversarial_epochs": [Interval(Integral, 0, None, closed="left")],
         "d_steps": [Interval(Integral, 0, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "adversarial_learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, _LARGEST_FLOAT32, closed="neither")],
+        "adversarial_learning_rate": [Interval(Real, 0, _LARGEST_FLOAT32, closed="neither")],
+        "discriminator_learning_rate": [Interval(Real, 0, _LARGEST_FLOAT32, closed="neither")],
         "n_rollouts": [Interval(Integral, 1, None, closed="left")],
-        "gumbel_temperature": [Interval(Real, 1, None, closed="left")],
+        "gumbel_temperature": [Interval(Real, 1, _LARGEST_FLOAT32, closed="left")],
         "temperature_schedule": [StrOptions(set(TEMPERATURE_SCHEDULES))],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "clip_norm": [Interval(Real, 0, _LARGEST_FLOAT32, closed="neither"), None],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "checkpoint_dir": [str, os.PathLike, None],

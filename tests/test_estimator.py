@@ -207,6 +207,10 @@ def test_bad_scoring_input_gives_clear_errors(fitted):
         ({"hidden_dim": 0}, "hidden_dim"),
         ({"dropout": 1.0}, "dropout"),
         ({"learning_rate": -1.0}, "learning_rate"),
+        # Beyond float32: torch's own overflow error, or NaN losses, without the bound.
+        ({"learning_rate": 1e300}, r"'learning_rate' .* range \(0.0, 3.40"),
+        ({"adversarial_learning_rate": 1e39}, "adversarial_learning_rate"),
+        ({"gumbel_temperature": float("inf")}, "gumbel_temperature"),
         ({"optimizer": "sgd"}, "optimizer"),
         ({"validation_fraction": 1.0}, "validation_fraction"),
         ({"max_length": 0}, "max_length"),
