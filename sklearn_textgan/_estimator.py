@@ -495,12 +495,14 @@ class TextGAN(DensityMixin, BaseEstimator):
         # training a new model) must not leave a fitted model half replaced:
         # a new tokenizer decoding the old generator would sample nonsense.
         fitted_before = _fitted_attributes(self)
+        # A warm start trains the fitted modules and history in place: keep copies.
+        trained_before = _trained_state(fitted_before) if self.warm_start else None
         try:
             return self._fit(X, y)
         except TrainingDivergedError:
             raise  # it keeps the last good weights on purpose (see below)
         except BaseException:
-            _restore_fitted_attributes(self, fitted_before)
+            _restore_fitted_attributes(self, fitted_before, trained_before)
             raise
 
     def _fit(self, X, y) -> TextGAN:
@@ -1354,12 +1356,31 @@ def _fitted_attributes(estimator: TextGAN) -> dict:
     return {key: value for key, value in vars(estimator).items() if key.endswith("_")}
 
 
-def _restore_fitted_attributes(estimator: TextGAN, fitted: dict) -> None:
-    """Put back the fitted state that :func:`_fitted_attributes` took."""
+def _trained_state(fitted: dict) -> dict:
+    """Copies of the fitted modules' weights and the history's length."""
+    state = {
+        name: {key: tensor.detach().clone() for key, tensor in module.state_dict().items()}
+        for name in ("generator_", "discriminator_")
+        if (module := fitted.get(name)) is not None
+    }
+    if "history_" in fitted:
+        state["history_"] = len(fitted["history_"])
+    return state
+
+
+def _restore_fitted_attributes(
+    estimator: TextGAN, fitted: dict, trained: dict | None = None
+) -> None:
+    """Put back what :func:`_fitted_attributes` (and :func:`_trained_state`) took."""
     for key in list(_fitted_attributes(estimator)):
         if key not in fitted:
             delattr(estimator, key)
     vars(estimator).update(fitted)
+    for name, value in (trained or {}).items():
+        if name == "history_":
+            del fitted[name][value:]
+        else:
+            fitted[name].load_state_dict(value)
     # A warm start moves the fitted modules to the fit's device in place.
     device = fitted.get("device_")
     for name in ("generator_", "discriminator_"):

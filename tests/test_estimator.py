@@ -608,6 +608,30 @@ def test_an_error_while_training_a_new_model_keeps_the_old_one(monkeypatch):
     assert after_samples == samples and after_score == score
 
 
+def test_an_error_in_a_warm_start_puts_back_the_weights_and_history(monkeypatch):
+    from sklearn_textgan.training import MaximumLikelihood
+
+    gan = tiny(pretrain_epochs=2).fit(CORPUS)
+    attributes, samples, score = fitted_state(gan)
+    n_records = len(gan.history_)
+    real_fit = MaximumLikelihood.fit
+
+    def fails_after_training(self, state):
+        real_fit(self, state)  # the weights and history change in place...
+        raise RuntimeError("disk full")  # ...then something fails
+
+    monkeypatch.setattr(MaximumLikelihood, "fit", fails_after_training)
+    with pytest.raises(RuntimeError, match="disk full"):
+        gan.set_params(warm_start=True).fit(CORPUS)
+    after_attributes, after_samples, after_score = fitted_state(gan)
+    assert all(after_attributes[key] is value for key, value in attributes.items())
+    assert len(gan.history_) == n_records
+    assert after_samples == samples and after_score == score
+    # The same warm start without the failure does change the model.
+    monkeypatch.setattr(MaximumLikelihood, "fit", real_fit)
+    assert gan.fit(CORPUS).score(HELD_OUT) != score and len(gan.history_) == 2 * n_records
+
+
 @pytest.mark.parametrize(
     "ids, message",
     [
