@@ -229,7 +229,8 @@ class TextGAN(DensityMixin, BaseEstimator):
         generator (same tokenizer and ``max_length``) instead of starting anew.
         Changing ``tokenizer``, ``max_length`` or the architecture in between
         is an error; texts made mostly of unknown words give a warning. A fit
-        that fails, warm or not, leaves the fitted model as it was.
+        that fails with an error, warm or not, leaves the fitted model as it
+        was; divergence and Ctrl-C keep what was trained (see Reliability).
 
     Attributes
     ----------
