@@ -170,6 +170,26 @@ def test_cnn_representations_split_the_embedding_and_must_divide_it():
         CNNDiscriminator(VOCAB, embedding_dim=8, max_length=MAX_LENGTH, num_representations=3)
 
 
+def test_relgan_embedding_starts_at_its_published_scale():
+    """Several representations: normal, std 1/sqrt(vocab), cut at 2 std (RelGAN's code)."""
+    vocab = 5000
+    model = CNNDiscriminator(vocab, embedding_dim=64, max_length=MAX_LENGTH, num_representations=64)
+    init_parameters(model, torch.Generator().manual_seed(0))
+    weight = model.embedding.weight
+    std = 1 / vocab**0.5
+    assert weight.abs().max() <= 2 * std
+    # A normal cut at two standard deviations keeps 88 % of its spread.
+    assert abs(weight.std().item() - 0.880 * std) < 0.02 * std
+    again = CNNDiscriminator(vocab, embedding_dim=64, max_length=MAX_LENGTH, num_representations=64)
+    init_parameters(again, torch.Generator().manual_seed(0))
+    assert torch.equal(again.embedding.weight, weight)
+    # One representation keeps the embedding rule: uniform, bound 1/sqrt(width).
+    single = CNNDiscriminator(vocab, embedding_dim=64, max_length=MAX_LENGTH)
+    init_parameters(single, torch.Generator().manual_seed(0))
+    assert single.embedding.weight.abs().max() > 0.9 / 8
+    assert single.embedding.weight.abs().max() <= 1 / 8
+
+
 def test_cnn_window_products_equal_a_convolution():
     from sklearn_textgan.models._discriminators import _convolve_and_pool
 

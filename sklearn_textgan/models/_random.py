@@ -79,8 +79,10 @@ def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
     Matrices get PyTorch's default recurrent/linear scheme, uniform in
     ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``; embeddings and other vectors get the
     same bound from their last dimension; biases start at zero; normalisation
-    layers start as the identity (scale 1, shift 0). A submodule that needs
-    something else defines ``reset_special_parameters()``, called last.
+    layers start as the identity (scale 1, shift 0). A submodule whose
+    parameters start from another distribution defines
+    ``init_random_parameters(generator)``, and one that needs fixed values
+    ``reset_special_parameters()``; both are called after the default scheme.
 
     Examples
     --------
@@ -108,6 +110,10 @@ def init_parameters(module: nn.Module, generator: torch.Generator) -> None:
                     fan_in = parameter.shape[-1] if parameter.dim() > 1 else parameter.shape[0]
                     bound = 1.0 / math.sqrt(max(1, fan_in))
                     parameter.uniform_(-bound, bound, generator=generator)
+        for submodule in module.modules():
+            draw = getattr(submodule, "init_random_parameters", None)
+            if callable(draw):
+                draw(generator)
         for submodule in module.modules():
             reset = getattr(submodule, "reset_special_parameters", None)
             if callable(reset):
