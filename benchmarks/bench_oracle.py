@@ -17,7 +17,10 @@ For each seed and algorithm, one run
    - NLL_test: mean NLL per token, under the model at that temperature, of
      2,000 fresh sequences drawn from the oracle, never seen in training
      (coverage; lower is better; the end token's cost is in the numerator, 20
-     tokens per sequence in the denominator).
+     tokens per sequence in the denominator),
+   - mean length: tokens before the end in the generated sequences (20 for
+     every oracle sequence; a generator that learns to end early shows it
+     here, and its missing positions count as oracle token 0 in NLL_oracle).
 
 The verdict compares each GAN with its own starting point tuned by
 temperature: where the GAN's NLL_test lies inside the MLE curve's range, the
@@ -65,6 +68,7 @@ from _sweep import (
 from _sweep import verdict as sweep_verdict
 
 from sklearn_textgan import TextGAN
+from sklearn_textgan._tokenizer import text_lengths
 from sklearn_textgan.datasets import load_seqgan_data, load_seqgan_oracle
 from sklearn_textgan.metrics import nll_test
 
@@ -104,6 +108,7 @@ def curve(gan: TextGAN, oracle, test_ids: np.ndarray, budget: Budget, seed: int)
                 "temperature": temperature,
                 "nll_oracle": float(oracle.nll(model_ids_to_oracle_ids(samples, LENGTH))),
                 "nll_test": nll_test_per_oracle_token(gan, test_ids, temperature),
+                "mean_length": float(text_lengths(samples).mean()),
             }
         )
     return points
