@@ -396,12 +396,42 @@ def test_gumbel_samples_never_draw_or_weigh_padding_or_the_begin_token():
         random_generator=torch.Generator().manual_seed(0),
         device=torch.device("cpu"),
     )
-    ids = soft.argmax(dim=2)
-    assert_no_padding_or_begin_token_before_the_end(ids)
-    # No relaxed weight on them either, except the one-hot padding after the end.
+    # No relaxed weight on the begin token; padding weighs exactly the relaxed
+    # probability that the text has ended before: the end weights of the rows before.
     assert torch.all(soft[..., 1] == 0)
-    assert torch.all(soft[..., 0][ids != 0] == 0)
+    # (A row's end weight is what its step adds to that probability.)
+    ended_before = soft[..., 2].cumsum(dim=1) - soft[..., 2]
+    torch.testing.assert_close(soft[..., 0], ended_before)
     torch.testing.assert_close(soft.sum(dim=2), torch.ones(500, 6))
+    # In the one-hot limit the rows are the drawn tokens, padding after the end.
+    ids = gumbel_generate(
+        ConstantLogits(FAVOURS_SPECIAL_TOKENS), 500, 6, beta=1e4, bos_id=1, eos_id=2, pad_id=0,
+        random_generator=torch.Generator().manual_seed(0), device=torch.device("cpu"),
+    ).argmax(dim=2)  # fmt: skip
+    assert_no_padding_or_begin_token_before_the_end(ids)
+    assert (ids == 2).any() and (ids == 0).any()
+
+
+def test_gumbel_padding_answers_to_the_end_probability():
+    """Padding after a soft end is soft and differentiable: ending early buys no free rows.
+
+    With exact one-hot padding after a drawn end, the rows after it were
+    constants that looked like real text, and a RelGAN generator learned to
+    end early to get them.
+    """
+    generator = ConstantLogits([0.0, 0.0, 0.5, 1.0, 0.5, 0.2])
+    soft = gumbel_generate(
+        generator, 200, 5, beta=1.0, bos_id=1, eos_id=2, pad_id=0,
+        random_generator=torch.Generator().manual_seed(0), device=torch.device("cpu"),
+    )  # fmt: skip
+    # After a drawn end, padding weighs as much as the end was likely: often far below 1
+    # (it was exactly 1 when padding rows were one-hot).
+    drawn = torch.stack([row.argmax(dim=1) for row in soft.detach().unbind(1)], dim=1) == 2
+    after_end = (drawn.long().cumsum(dim=1) - drawn.long()) > 0
+    assert after_end.any() and soft[..., 0][after_end].min() < 0.5
+    # The padding weight moves with the end token's logit.
+    soft[..., 0].sum().backward()
+    assert generator.logits.grad[2] > 0
 
 
 def test_inverse_temperature_schedules():

@@ -37,11 +37,15 @@ def gumbel_generate(
     At each step the token is ``argmax(logits + g)`` with Gumbel noise g (an
     exact sample) and is fed back as the next input; what the discriminator
     sees is ``softmax(beta * (logits + g))``, which tends to that one-hot as
-    the inverse temperature ``beta`` grows. After the end token the rows are
-    the one-hot padding token. ``bos_id`` may hold one begin id per row (a
-    class-conditional generator). The ids ``never_draw`` (default: see
+    the inverse temperature ``beta`` grows. The end is relaxed too: each row
+    is mixed with the one-hot padding token by the relaxed probability that
+    the text has already ended, ``e_{t+1} = e_t + (1 - e_t) * soft_t[eos_id]``,
+    so that rows after the end are padding in the one-hot limit, and a soft
+    end gives soft padding, not hard rows that would look real. ``bos_id``
+    may hold one begin id per row (a class-conditional generator). The ids
+    ``never_draw`` (default: see
     :func:`~sklearn_textgan.models.never_drawn_ids`) are neither drawn nor
-    given any relaxed weight.
+    given any relaxed weight, but for padding's share from the relaxed end.
 
     Examples
     --------
@@ -71,6 +75,9 @@ def gumbel_generate(
     tokens = begin_tokens(bos_id, n, device)
     never = never_drawn_ids(never_draw, bos_id, pad_id, device, output_width(generator))
     finished = torch.zeros(n, dtype=torch.bool, device=device)
+    # Relaxed probability that the text ended at an earlier step: 0 or 1 in the
+    # one-hot limit, where it makes every row after the end the padding one-hot.
+    ended = torch.zeros(n, 1, device=device)
     rows = []
     for _ in range(width):
         logits, state = generator.step(tokens, state)
@@ -81,7 +88,10 @@ def gumbel_generate(
         tokens = perturbed.argmax(dim=1)
         soft = F.softmax(beta * perturbed, dim=1)
         padding = F.one_hot(torch.full_like(tokens, pad_id), soft.shape[1]).float()
-        rows.append(torch.where(finished[:, None], padding, soft))
+        # Exact padding after a drawn end would give the generator hard, real-looking
+        # rows for ending early: it learned to end 2 tokens early on the oracle.
+        rows.append(soft + ended * (padding - soft))
+        ended = ended + (1 - ended) * soft[:, eos_id : eos_id + 1]
         tokens = tokens.masked_fill(finished, pad_id)
         finished = finished | (tokens == eos_id)
     return torch.stack(rows, dim=1)
