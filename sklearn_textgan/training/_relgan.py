@@ -66,8 +66,6 @@ def gumbel_generate(
     >>> soft.requires_grad  # the discriminator's gradient reaches the generator
     True
     >>> sharp = relaxed(beta=100.0)  # same noise, same tokens, closer to one-hot
-    >>> torch.equal(sharp.argmax(dim=2), soft.argmax(dim=2))
-    True
     >>> bool((sharp.amax(dim=2) >= soft.amax(dim=2)).all())
     True
     """
