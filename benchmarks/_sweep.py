@@ -309,7 +309,7 @@ class RunProgress:
 
 
 def training_seconds(history: list[dict]) -> float:
-    """Seconds of the epochs in ``history``: the training time, whatever sessions it took."""
+    """Seconds of the epochs in ``history``: the training time, however many sittings it took."""
     return float(sum(record["seconds"] for record in history))
 
 
