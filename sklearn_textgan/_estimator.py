@@ -261,7 +261,9 @@ class TextGAN(DensityMixin, BaseEstimator):
         generated text, Gumbel inverse temperature, validation NLL,
         ``distinct_2`` (distinct bigrams over all bigrams of 64 samples, drawn
         with a random generator of their own so training is unchanged; a
-        falling value is the sign of mode collapse), learning rate,
+        falling value is the sign of mode collapse), ``mean_length`` (tokens
+        before the end token in the same samples; a generator that learns to
+        end early, or never to end, shows it here), learning rate,
         ``skipped_steps`` (updates skipped because their loss or gradient was
         not finite), seconds. ``history_["valid_nll"]`` is a column.
 

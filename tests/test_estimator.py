@@ -378,6 +378,7 @@ def test_history_reads_like_a_table(fitted):
         "train_loss",
         "valid_nll",
         "distinct_2",
+        "mean_length",
         "learning_rate",
         "skipped_steps",
         "seconds",

@@ -75,6 +75,7 @@ def test_history_of_an_mle_model_leaves_out_empty_panels(mle, tmp_path):
     assert [ax.get_ylabel() for ax in figure.axes] == [
         HISTORY_PANELS["nll"][0],
         HISTORY_PANELS["diversity"][0],
+        HISTORY_PANELS["length"][0],
     ]
     _save(figure, tmp_path / "mle.png")
 
@@ -106,8 +107,8 @@ def test_history_errors(mle):
         plot_history({"phase": "mle"})
     with pytest.raises(ValueError, match="none of the columns"):
         plot_history([{"phase": "mle", "epoch": 1, "seconds": 0.1}])
-    with pytest.raises(ValueError, match="2 panels"):
-        plot_history(mle, axes=plt.subplots(1, 3)[1])
+    with pytest.raises(ValueError, match="3 panels"):
+        plot_history(mle, axes=plt.subplots(1, 2)[1])
 
 
 # ------------------------------------------------------- quality and diversity

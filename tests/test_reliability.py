@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import sklearn_textgan.training._adversarial as adversarial_module
 import sklearn_textgan.training._mle as mle_module
 from sklearn_textgan import TextGAN, TextTokenizer
+from sklearn_textgan._tokenizer import EOS_ID, PAD_ID
 from sklearn_textgan.datasets import make_grammar_corpus
 from sklearn_textgan.training import (
     DivergenceGuard,
@@ -19,6 +20,7 @@ from sklearn_textgan.training import (
     SeqGAN,
     TrainingDivergedError,
     distinct_2,
+    mean_length,
     progress_line,
 )
 from sklearn_textgan.training._guard import MAX_RESTORES, SKIPS_BEFORE_RESTORE
@@ -220,15 +222,36 @@ def test_distinct_2_by_hand():
     assert distinct_2(torch.tensor([[4, 2], [2, 0]]), eos_id=eos, pad_id=pad) == 0.0
 
 
+def test_mean_length_by_hand():
+    eos, pad = 2, 0
+    sequences = torch.tensor([[4, 5, 6, 2], [4, 2, 0, 0], [2, 0, 0, 0], [7, 8, 9, 4]])
+    # 3, 1 and 0 tokens before the end; the last row never ends and counts all 4.
+    assert mean_length(sequences, eos_id=eos, pad_id=pad) == pytest.approx(8 / 4)
+    assert mean_length(sequences[:0], eos_id=eos, pad_id=pad) == 0.0
+
+
+def test_history_records_the_mean_length_of_the_monitor_samples():
+    gan = tiny(pretrain_epochs=10, learning_rate=0.01).fit(TEXTS)
+    ids = torch.as_tensor(gan.tokenizer_.transform(TEXTS))
+    real_length = mean_length(ids, eos_id=EOS_ID, pad_id=PAD_ID)
+    first, last = gan.history_["mean_length"][0], gan.history_["mean_length"][-1]
+    # After one epoch the model rarely ends a text; once trained, its samples are
+    # about as long as the training texts (6.9 tokens).
+    assert first > real_length + 3
+    assert abs(last - real_length) < 1.5
+
+
 def test_history_records_diversity_and_verbose_shows_it(capsys):
     gan = tiny_gan(verbose=2).fit(TEXTS)
     phases = gan.history_["phase"]
     values = gan.history_["distinct_2"]
-    for phase, value in zip(phases, values, strict=True):
+    lengths = gan.history_["mean_length"]
+    for phase, value, length in zip(phases, values, lengths, strict=True):
         if phase == "discriminator":
-            assert value is None  # the generator did not change
+            assert value is None and length is None  # the generator did not change
         else:
             assert 0.0 <= value <= 1.0
+            assert 0.0 <= length <= gan.max_length_ + 1  # an unended row fills the width
     out = capsys.readouterr().out
     assert "distinct_2" in out and "[adversarial]" in out
 
@@ -236,9 +259,12 @@ def test_history_records_diversity_and_verbose_shows_it(capsys):
 def test_diversity_monitoring_leaves_training_unchanged(monkeypatch):
     monitored = tiny_gan(dropout=0.1).fit(TEXTS)
     for module in (mle_module, adversarial_module):
-        monkeypatch.setattr(module, "epoch_diversity", lambda state, config: None)
+        monkeypatch.setattr(
+            module, "epoch_monitor", lambda state, config: {"distinct_2": None, "mean_length": None}
+        )
     unmonitored = tiny_gan(dropout=0.1).fit(TEXTS)
     assert unmonitored.history_["distinct_2"][0] is None
+    assert unmonitored.history_["mean_length"][0] is None
     for key in ("generator_", "discriminator_"):
         a, b = getattr(monitored, key).state_dict(), getattr(unmonitored, key).state_dict()
         assert all(torch.equal(a[name], b[name]) for name in a)

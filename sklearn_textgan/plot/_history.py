@@ -32,9 +32,10 @@ HISTORY_PANELS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "temperature": ("Gumbel inverse\ntemperature", (("temperature", "beta"),)),
     "diversity": ("distinct-2\nof samples", (("distinct_2", "distinct-2"),)),
+    "length": ("tokens per\nsample", (("mean_length", "mean length"),)),
     "learning_rate": ("learning rate", (("learning_rate", "learning rate"),)),
 }
-_DEFAULT_PANELS = ("nll", "gan_loss", "accuracy", "temperature", "diversity")
+_DEFAULT_PANELS = ("nll", "gan_loss", "accuracy", "temperature", "diversity", "length")
 
 # Above this many epochs, markers on every point would hide the lines.
 _MAX_MARKED_POINTS = 60
@@ -142,8 +143,10 @@ def plot_history(
         (``d_real_accuracy``, ``d_fake_accuracy``, and for a conditional
         GAN ``d_class_accuracy``), ``"temperature"``
         (RelGAN's Gumbel inverse temperature), ``"diversity"``
-        (``distinct_2``: a fall warns of mode collapse), ``"learning_rate"``.
-        ``None`` draws each of the first five that has data.
+        (``distinct_2``: a fall warns of mode collapse), ``"length"``
+        (``mean_length``: a drift says the generator learned to end its texts
+        earlier or later), ``"learning_rate"``. ``None`` draws each of the
+        first six that has data.
     axes : sequence of matplotlib Axes, default=None
         One per panel; ``None`` makes a new figure.
     figsize : tuple of float, default=None
@@ -180,8 +183,13 @@ def plot_history(
     ...               pretrain_epochs=2, discriminator_pretrain_epochs=1,
     ...               adversarial_epochs=2, n_rollouts=2, random_state=0).fit(texts)
     >>> figure = plot_history(gan)
-    >>> [ax.get_ylabel().replace("\\n", " ") for ax in figure.axes]
-    ['NLL per token', 'GAN loss', 'discriminator accuracy', 'distinct-2 of samples']
+    >>> for ax in figure.axes:
+    ...     print(ax.get_ylabel().replace("\\n", " "))
+    NLL per token
+    GAN loss
+    discriminator accuracy
+    distinct-2 of samples
+    tokens per sample
     """
     records = _records(history)
     chosen = _check_panels(panels, records)

@@ -9,7 +9,7 @@ from ._history import History, progress_line
 from ._losses import LOSSES, GANLoss, get_loss, gradient_penalty
 from ._maligan import MaliGAN
 from ._mle import MaximumLikelihood, mean_nll, train_mle
-from ._monitor import distinct_2, sample_diversity
+from ._monitor import distinct_2, mean_length, sample_diversity
 from ._optim import OPTIMIZERS, make_optimizer
 from ._progress import EpochProgress
 from ._registry import ALGORITHMS, get_algorithm, register_algorithm
@@ -27,6 +27,7 @@ __all__ = [
     "TrainingDivergedError",
     "atomic_write",
     "distinct_2",
+    "mean_length",
     "progress_line",
     "sample_diversity",
     "LOSSES",

@@ -30,7 +30,7 @@ from ._checkpoint import resume_stage, take_resume
 from ._guard import DivergenceGuard
 from ._losses import GANLoss, get_loss, gradient_penalty
 from ._mle import mean_nll, train_mle
-from ._monitor import epoch_diversity
+from ._monitor import epoch_monitor
 from ._optim import make_optimizer
 
 __all__ = ["AdversarialAlgorithm"]
@@ -220,7 +220,7 @@ class AdversarialAlgorithm(Algorithm):
             record["valid_nll"] = mean_nll(
                 state.generator, state.valid, self.config, state.valid_labels
             )
-        record["distinct_2"] = epoch_diversity(state, self.config)
+        record.update(epoch_monitor(state, self.config))
         record["skipped_steps"] = self._skipped_steps()
         self._end_epoch(state, record, started, self.config.adversarial_epochs)
 

@@ -17,6 +17,7 @@ _PROGRESS_COLUMNS = (
     ("temperature", "beta", ".4f"),
     ("valid_nll", "valid_nll", ".4f"),
     ("distinct_2", "distinct_2", ".3f"),
+    ("mean_length", "length", ".1f"),
     ("learning_rate", "lr", ".2e"),
     ("skipped_steps", "skipped", "d"),
 )

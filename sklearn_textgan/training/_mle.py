@@ -14,7 +14,7 @@ from ..models._sequences import evaluation_mode
 from ._base import Algorithm, TrainingConfig, TrainingState, begin_ids, iter_batches
 from ._checkpoint import take_resume
 from ._guard import DivergenceGuard
-from ._monitor import epoch_diversity
+from ._monitor import epoch_monitor
 from ._optim import make_optimizer
 from ._registry import register_algorithm
 
@@ -164,7 +164,7 @@ def train_mle(
                 # NaN, not 0, when every step was skipped: nothing was learned.
                 "train_loss": total / count if count else math.nan,
                 "valid_nll": None,
-                "distinct_2": epoch_diversity(state, config),
+                **epoch_monitor(state, config),
                 "learning_rate": optimizer.param_groups[0]["lr"],
                 "skipped_steps": guard.skipped_steps,
             }

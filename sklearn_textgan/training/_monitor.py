@@ -1,4 +1,9 @@
-"""A cheap per-epoch diversity figure, so that mode collapse shows in the history."""
+"""Cheap per-epoch figures of the generator's samples, so that collapse shows in the history.
+
+Two figures from the same few samples: distinct-2 (a generator writing
+fewer and fewer different texts) and the mean length (a generator that
+learns to end its texts early, or never to end them).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,43 @@ from torch import nn
 from ..models import class_begin_ids, sample_sequences
 from ._base import TrainingConfig, TrainingState
 
-__all__ = ["DIVERSITY_SAMPLES", "distinct_2", "epoch_diversity", "sample_diversity"]
+__all__ = [
+    "DIVERSITY_SAMPLES",
+    "distinct_2",
+    "epoch_monitor",
+    "mean_length",
+    "sample_diversity",
+]
 
 # Enough samples for distinct-2 to move visibly when the generator collapses,
 # few enough to cost a small fraction of an epoch.
 DIVERSITY_SAMPLES = 64
+
+
+def _token_mask(sequences: torch.Tensor, *, eos_id: int, pad_id: int) -> torch.Tensor:
+    """True at the tokens of each row: before its end token, padding left out."""
+    tokens = (sequences != eos_id) & (sequences != pad_id)
+    # A token after the end token is padding here, but be safe with unended rows.
+    return tokens & (torch.cumsum(sequences == eos_id, dim=1) == 0)
+
+
+def mean_length(sequences: torch.Tensor, *, eos_id: int, pad_id: int) -> float:
+    """Mean number of tokens before the end token in the rows of ``sequences``.
+
+    ``sequences`` is laid out as for :func:`distinct_2`; a row that never ends
+    counts all its tokens.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.training import mean_length
+    >>> mean_length(torch.tensor([[4, 5, 4, 5, 2], [4, 5, 2, 0, 0]]), eos_id=2, pad_id=0)
+    3.0
+    """
+    if not len(sequences):
+        return 0.0
+    tokens = _token_mask(sequences, eos_id=eos_id, pad_id=pad_id)
+    return float(tokens.sum()) / len(sequences)
 
 
 def distinct_2(sequences: torch.Tensor, *, eos_id: int, pad_id: int) -> float:
@@ -29,9 +66,7 @@ def distinct_2(sequences: torch.Tensor, *, eos_id: int, pad_id: int) -> float:
     >>> distinct_2(torch.tensor([[4, 5, 4, 5, 2], [4, 5, 2, 0, 0]]), eos_id=2, pad_id=0)
     0.5
     """
-    tokens = (sequences != eos_id) & (sequences != pad_id)
-    # A token after the end token is padding here, but be safe with unended rows.
-    tokens &= torch.cumsum(sequences == eos_id, dim=1) == 0
+    tokens = _token_mask(sequences, eos_id=eos_id, pad_id=pad_id)
     valid = tokens[:, :-1] & tokens[:, 1:]
     total = int(valid.sum())
     if total == 0:
@@ -39,6 +74,32 @@ def distinct_2(sequences: torch.Tensor, *, eos_id: int, pad_id: int) -> float:
     vocabulary = int(sequences.max()) + 1
     pairs = sequences[:, :-1] * vocabulary + sequences[:, 1:]
     return int(torch.unique(pairs[valid]).numel()) / total
+
+
+def _monitor_samples(
+    generator: nn.Module,
+    *,
+    width: int,
+    seed: int,
+    bos_id: int | torch.Tensor,
+    eos_id: int,
+    pad_id: int,
+    device: torch.device,
+    never_draw: tuple[int, ...] | None,
+) -> torch.Tensor:
+    """:data:`DIVERSITY_SAMPLES` sequences drawn with a generator of their own, seeded ``seed``."""
+    random_generator = torch.Generator(device=device).manual_seed(int(seed))
+    return sample_sequences(
+        generator,
+        DIVERSITY_SAMPLES,
+        max_steps=width,
+        bos_id=bos_id,
+        eos_id=eos_id,
+        pad_id=pad_id,
+        random_generator=random_generator,
+        device=device,
+        never_draw=never_draw,
+    )
 
 
 def sample_diversity(
@@ -72,31 +133,33 @@ def sample_diversity(
     >>> 0.0 <= value <= 1.0
     True
     """
-    random_generator = torch.Generator(device=device).manual_seed(int(seed))
-    samples = sample_sequences(
+    samples = _monitor_samples(
         generator,
-        DIVERSITY_SAMPLES,
-        max_steps=width,
+        width=width,
+        seed=seed,
         bos_id=bos_id,
         eos_id=eos_id,
         pad_id=pad_id,
-        random_generator=random_generator,
         device=device,
         never_draw=never_draw,
     )
     return distinct_2(samples, eos_id=eos_id, pad_id=pad_id)
 
 
-def epoch_diversity(state: TrainingState, config: TrainingConfig) -> float | None:
-    """The diversity figure of ``state.generator`` now, or None when it is not monitored."""
+def epoch_monitor(state: TrainingState, config: TrainingConfig) -> dict:
+    """``distinct_2`` and ``mean_length`` of ``state.generator``'s samples now.
+
+    Both are None when the fit is not monitored (``state.monitor_seed`` None).
+    Both figures come from the same :data:`DIVERSITY_SAMPLES` samples.
+    """
     if state.monitor_seed is None:
-        return None
+        return {"distinct_2": None, "mean_length": None}
     bos_id = config.bos_id
     if state.conditional:
-        # Every class in turn: the figure then watches all classes for collapse.
+        # Every class in turn: the figures then watch all classes for collapse.
         classes = torch.arange(DIVERSITY_SAMPLES, device=state.device)
         bos_id = class_begin_ids(state.generator, classes % state.generator.num_classes)
-    return sample_diversity(
+    samples = _monitor_samples(
         state.generator,
         width=state.train.shape[1],
         seed=state.monitor_seed,
@@ -106,3 +169,5 @@ def epoch_diversity(state: TrainingState, config: TrainingConfig) -> float | Non
         device=state.device,
         never_draw=config.never_drawn,
     )
+    ids = {"eos_id": config.eos_id, "pad_id": config.pad_id}
+    return {"distinct_2": distinct_2(samples, **ids), "mean_length": mean_length(samples, **ids)}
