@@ -79,6 +79,7 @@ _DISCRIMINATOR_SETTINGS = (
     "filter_sizes",
     "num_filters",
     "discriminator_dropout",
+    "padding_id",
 )
 
 
@@ -586,7 +587,14 @@ class TextGAN(DensityMixin, BaseEstimator):
                 or algorithm_class.default_discriminator
             )
         num_classes = 0 if classes is None else len(classes)
-        architecture = self._architecture(generator_name, discriminator_name, num_classes)
+        if continuing and fitted["discriminator"] is not None:
+            # A trained discriminator keeps the padding embedding it learned with.
+            padding_id = fitted["settings"].get("padding_id")
+        else:
+            padding_id = PAD_ID if algorithm_class.zero_padding_embedding else None
+        architecture = self._architecture(
+            generator_name, discriminator_name, num_classes, padding_id
+        )
         if continuing:
             # A warm start may add a discriminator (pretrain by "mle", then continue
             # with a GAN) but may not change what was already trained.
@@ -743,9 +751,17 @@ class TextGAN(DensityMixin, BaseEstimator):
         )
 
     def _architecture(
-        self, generator_name: str, discriminator_name: str | None, num_classes: int = 0
+        self,
+        generator_name: str,
+        discriminator_name: str | None,
+        num_classes: int = 0,
+        padding_id: int | None = None,
     ) -> dict:
-        """Everything needed to rebuild the modules: names and shared settings."""
+        """Everything needed to rebuild the modules: names and shared settings.
+
+        ``padding_id``: the id the discriminator embeds as zeros (None: it
+        learns an embedding for padding too).
+        """
         architecture = {
             "generator": generator_name,
             "discriminator": discriminator_name,
@@ -771,6 +787,9 @@ class TextGAN(DensityMixin, BaseEstimator):
             # Only when conditional: unconditional architectures (and the files and
             # fingerprints that hold them) stay exactly as they were.
             architecture["settings"]["num_classes"] = int(num_classes)
+        if padding_id is not None and discriminator_name is not None:
+            # Only when set, for the same reason.
+            architecture["settings"]["padding_id"] = int(padding_id)
         return architecture
 
     def _split(self, n_texts: int, rng: np.random.RandomState):

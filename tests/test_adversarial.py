@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from sklearn_textgan import TextGAN
+from sklearn_textgan._tokenizer import PAD_ID
 from sklearn_textgan.models import GENERATORS, CNNDiscriminator, LSTMGenerator, init_parameters
 from sklearn_textgan.training import (
     History,
@@ -540,3 +541,32 @@ def test_discriminator_dropout_is_its_own_or_the_generators(tmp_path):
     gan.set_params(algorithm="seqgan", adversarial_epochs=1, discriminator_dropout=0.25)
     gan.fit(CORPUS)
     assert set(dropouts(gan.discriminator_).values()) == {0.25}
+
+
+def test_relgan_discriminator_embeds_padding_as_zeros_and_keeps_it(tmp_path):
+    def padding(gan):
+        return gan.discriminator_.embedding.padding_id
+
+    relgan = tiny_gan(algorithm="relgan", generator="lstm", adversarial_epochs=1).fit(CORPUS)
+    assert padding(relgan) == PAD_ID
+    assert relgan._architecture_["settings"]["padding_id"] == PAD_ID
+    # Ids-based GANs learn padding like any token, as every model saved before did.
+    seqgan = tiny_gan(algorithm="seqgan", adversarial_epochs=1).fit(CORPUS)
+    assert padding(seqgan) is None and "padding_id" not in seqgan._architecture_["settings"]
+    relgan.save(tmp_path / "relgan.textgan")
+    loaded = TextGAN.load(tmp_path / "relgan.textgan")
+    assert padding(loaded) == PAD_ID
+    real = torch.as_tensor(relgan._to_targets(relgan.tokenizer_.transform(CORPUS[:3])))
+    torch.testing.assert_close(loaded.discriminator_(real), relgan.discriminator_(real))
+    # A trained discriminator keeps the padding it learned with, whatever trains next.
+    loaded.set_params(warm_start=True, algorithm="seqgan")
+    loaded.fit(CORPUS)
+    assert padding(loaded) == PAD_ID
+    seqgan.set_params(warm_start=True, algorithm="relgan", generator="lstm")
+    seqgan.fit(CORPUS)
+    assert padding(seqgan) is None
+    # A maximum-likelihood model has none: the GAN continued from it builds RelGAN's.
+    mle = tiny_gan(algorithm="mle", generator="lstm", warm_start=True).fit(CORPUS)
+    mle.set_params(algorithm="relgan", pretrain_epochs=0, adversarial_epochs=1)
+    mle.fit(CORPUS)
+    assert padding(mle) == PAD_ID

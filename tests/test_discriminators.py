@@ -123,6 +123,54 @@ def test_cnn_padding_to_full_width_does_not_change_output():
     torch.testing.assert_close(model(x), model(padded))
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_padding_id_embeds_padding_as_zeros_for_ids_and_soft_rows(name):
+    extra = dict(num_representations=4) if name == "cnn" else {}
+    model = make(name, padding_id=0, **extra).train()
+    assert torch.count_nonzero(model.embedding(torch.zeros(2, 3, dtype=torch.long))) == 0
+    # A soft row's weight on padding counts for nothing: (1 - e) s + e pad reads as (1 - e) s.
+    soft = torch.softmax(torch.randn(3, MAX_LENGTH + 1, VOCAB), dim=-1)
+    ended = torch.rand(3, MAX_LENGTH + 1, 1, generator=torch.Generator().manual_seed(4))
+    padding = F.one_hot(torch.zeros(3, MAX_LENGTH + 1, dtype=torch.long), VOCAB).float()
+    model.eval()
+    torch.testing.assert_close(
+        model((1 - ended) * soft + ended * padding), model((1 - ended) * soft)
+    )
+    # The row is zeroed on the way in: it gets no gradient, and its stored values never count.
+    model.train()
+    model(soft.requires_grad_(True)).sum().backward()
+    assert torch.count_nonzero(model.embedding.weight.grad[:, 0]) == 0
+    assert torch.count_nonzero(model.embedding.weight.grad[:, 1:]) > 0
+    with torch.no_grad():
+        model.embedding.weight[:, 0] = 100.0
+    model.eval()
+    x = ids()
+    x[:, -2:] = 0
+    torch.testing.assert_close(model(x), make(name, padding_id=0, **extra)(x))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_without_padding_id_padding_is_learned_like_any_id(name):
+    model = make(name)
+    assert model.embedding.padding_id is None
+    assert torch.count_nonzero(model.embedding(torch.zeros(1, 1, dtype=torch.long))) > 0
+
+
+def test_cnn_pads_short_inputs_with_the_padding_embedding():
+    model = make("cnn", padding_id=0)
+    x = ids(time=3)
+    padded = torch.cat([x, torch.zeros(3, MAX_LENGTH + 1 - 3, dtype=torch.long)], dim=1)
+    torch.testing.assert_close(model(x), model(padded))
+    soft = F.one_hot(x, VOCAB).float()
+    torch.testing.assert_close(model(soft), model(padded))
+
+
+@pytest.mark.parametrize("padding_id", [-1, VOCAB])
+def test_padding_id_outside_the_vocabulary_is_named(padding_id):
+    with pytest.raises(ValueError, match="padding_id must be an id of the vocabulary"):
+        make("cnn", padding_id=padding_id)
+
+
 def test_cnn_skips_filters_wider_than_its_input():
     model = make("cnn", max_length=2, filter_sizes=(2, 3, 5), num_filters=(3, 3, 3))
     assert model.filter_sizes == (2, 3)

@@ -5,7 +5,8 @@ Common interface
 Every discriminator takes ``x`` as either
 
 * a LongTensor (batch, time) of token ids (tokens, one end token, then
-  padding, which is embedded like any other id), or
+  padding, which is embedded like any other id unless ``padding_id`` names
+  it: then it embeds as zeros), or
 * a FloatTensor (batch, time, vocab) of one-hot or relaxed one-hot rows, such
   as Gumbel-softmax samples; gradients flow through them to the input.
 
@@ -56,6 +57,10 @@ class TokenEmbedding(nn.Module):
         Size of each embedding.
     num_representations : int
         Number of independent embedding matrices.
+    padding_id : int or None
+        An id that embeds as zeros and is never learned, in id and soft inputs
+        alike: a soft row's weight on it counts for nothing. None embeds every
+        id with a learned row.
 
     Notes
     -----
@@ -67,16 +72,28 @@ class TokenEmbedding(nn.Module):
     cut at two standard deviations (see :meth:`init_random_parameters`).
     """
 
-    def __init__(self, vocab_size: int, embedding_dim: int, num_representations: int = 1) -> None:
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int,
+        num_representations: int = 1,
+        padding_id: int | None = None,
+    ) -> None:
         super().__init__()
         check_positive(
             vocab_size=vocab_size,
             embedding_dim=embedding_dim,
             num_representations=num_representations,
         )
+        if padding_id is not None and not 0 <= padding_id < vocab_size:
+            raise ValueError(
+                f"padding_id must be an id of the vocabulary (0 to {vocab_size - 1}) or None, "
+                f"got {padding_id}."
+            )
         self.vocab_size = vocab_size
         self.embedding_dim = embedding_dim
         self.num_representations = num_representations
+        self.padding_id = padding_id
         self.weight = nn.Parameter(torch.randn(num_representations, vocab_size, embedding_dim))
 
     def init_random_parameters(self, generator: torch.Generator) -> None:
@@ -96,7 +113,13 @@ class TokenEmbedding(nn.Module):
 
     def _flat_weight(self) -> torch.Tensor:
         # (vocab, representations * dim): one lookup or product embeds every representation.
-        return self.weight.transpose(0, 1).reshape(self.vocab_size, -1)
+        weight = self.weight
+        if self.padding_id is not None:
+            # Zeroed on the way in, not in the parameter: the row gets no gradient,
+            # and no optimizer step or loaded state can make it count.
+            padding = torch.tensor([self.padding_id], device=weight.device)
+            weight = weight.index_fill(1, padding, 0.0)
+        return weight.transpose(0, 1).reshape(self.vocab_size, -1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Embeddings (batch, time, num_representations, embedding_dim) of ``x``."""
@@ -266,6 +289,9 @@ class CNNDiscriminator(nn.Module):
         Dropout before the output layer.
     num_classes : int
         Outputs of the class head (``class_logits``); ``0`` builds no head.
+    padding_id : int or None
+        An id that embeds as zeros (see :class:`TokenEmbedding`); None learns
+        its embedding like any other id's.
 
     Examples
     --------
@@ -292,6 +318,7 @@ class CNNDiscriminator(nn.Module):
         num_representations: int = 1,
         dropout: float = 0.25,
         num_classes: int = 0,
+        padding_id: int | None = None,
     ) -> None:
         super().__init__()
         if len(filter_sizes) != len(num_filters) or not filter_sizes:
@@ -312,7 +339,7 @@ class CNNDiscriminator(nn.Module):
         width = embedding_dim // num_representations
         self.filter_sizes = tuple(s for s, _ in kept)
         self.num_outputs = num_representations
-        self.embedding = TokenEmbedding(vocab_size, width, num_representations)
+        self.embedding = TokenEmbedding(vocab_size, width, num_representations, padding_id)
         # A kernel spanning the whole embedding is a 1-D convolution over time.
         self.convolutions = nn.ModuleList(nn.Conv2d(1, n, kernel_size=(s, width)) for s, n in kept)
         features = sum(n for _, n in kept)
@@ -331,8 +358,9 @@ class CNNDiscriminator(nn.Module):
         embedded = self.embedding(x)
         batch, time, reps, dim = embedded.shape
         if time < self.width:
-            pad = self.embedding.weight[:, 0].expand(batch, self.width - time, reps, dim)
-            embedded = torch.cat([embedded, pad], dim=1)
+            pad_ids = torch.zeros(1, self.width - time, dtype=torch.long, device=x.device)
+            pad = self.embedding(pad_ids).expand(batch, -1, reps, dim)
+            embedded = torch.cat([embedded, pad.to(embedded.dtype)], dim=1)
         # Representations become batch entries so that one network reads them all.
         sequences = embedded.permute(0, 2, 1, 3).reshape(batch * reps, self.width, dim)
         pooled = [_convolve_and_pool(sequences, conv, shared, groups) for conv in self.convolutions]
@@ -424,6 +452,9 @@ class LSTMDiscriminator(_PrefixDiscriminator):
         Dropout on the embeddings, between layers and before the output layer.
     num_classes : int
         Outputs of the class head (``class_logits``); ``0`` builds no head.
+    padding_id : int or None
+        An id that embeds as zeros (see :class:`TokenEmbedding`); None learns
+        its embedding like any other id's.
 
     Notes
     -----
@@ -450,10 +481,11 @@ class LSTMDiscriminator(_PrefixDiscriminator):
         num_layers: int = 1,
         dropout: float = 0.0,
         num_classes: int = 0,
+        padding_id: int | None = None,
     ) -> None:
         super().__init__()
         check_positive(num_layers=num_layers, hidden_dim=hidden_dim)
-        self.embedding = TokenEmbedding(vocab_size, embedding_dim)
+        self.embedding = TokenEmbedding(vocab_size, embedding_dim, padding_id=padding_id)
         self.dropout = SeededDropout(dropout)
         self.lstm = StackedLSTM(embedding_dim, hidden_dim, num_layers, dropout)
         self.output = nn.Linear(hidden_dim, 1)
@@ -526,6 +558,9 @@ class TransformerDiscriminator(_PrefixDiscriminator):
         ``max_length + 1`` positions, each with a learned position embedding.
     num_classes : int
         Outputs of the class head (``class_logits``); ``0`` builds no head.
+    padding_id : int or None
+        An id that embeds as zeros (see :class:`TokenEmbedding`); None learns
+        its embedding like any other id's.
 
     Notes
     -----
@@ -556,6 +591,7 @@ class TransformerDiscriminator(_PrefixDiscriminator):
         dropout: float = 0.0,
         max_length: int = 20,
         num_classes: int = 0,
+        padding_id: int | None = None,
     ) -> None:
         super().__init__()
         check_positive(
@@ -563,7 +599,7 @@ class TransformerDiscriminator(_PrefixDiscriminator):
         )
         check_divisible("embedding_dim", embedding_dim, "num_heads", num_heads)
         self.width = max_length + 1
-        self.embedding = TokenEmbedding(vocab_size, embedding_dim)
+        self.embedding = TokenEmbedding(vocab_size, embedding_dim, padding_id=padding_id)
         self.positions = nn.Parameter(torch.randn(self.width, embedding_dim))
         self.blocks = nn.ModuleList(
             _TransformerBlock(embedding_dim, hidden_dim, num_heads, dropout)

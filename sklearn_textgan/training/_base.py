@@ -144,8 +144,10 @@ class Algorithm:
     """A training strategy: a sequence of phases run on a :class:`TrainingState`.
 
     The class attributes say what the estimator must build for it: the default
-    architectures and loss when the user leaves them unset, and whether a
-    discriminator is needed at all.
+    architectures and loss when the user leaves them unset, whether a
+    discriminator is needed at all, and whether the discriminator it builds
+    embeds padding as zeros (``zero_padding_embedding``) instead of learning
+    an embedding for it.
 
     Examples
     --------
@@ -180,6 +182,7 @@ class Algorithm:
     default_generator: ClassVar[str] = "lstm"
     default_discriminator: ClassVar[str | None] = None
     default_loss: ClassVar[str | None] = None
+    zero_padding_embedding: ClassVar[bool] = False
 
     @classmethod
     def check_components(cls, generator: nn.Module, discriminator: nn.Module | None) -> None:
