@@ -9,9 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from ..datasets import load_text
-from ..metrics import distinct_n, nll_test, self_bleu_scores
+from ..metrics import distinct_n
 from ..metrics._bleu import BleuReferences
-from ..metrics._sampling import draw_samples, reference_token_lists
+from ..metrics._curves import curve_point
+from ..metrics._sampling import reference_token_lists
 from ..metrics._validation import check_orders
 from ._parser import add_encoding_argument
 from ._sample import load_fitted
@@ -53,17 +54,15 @@ def evaluate(
     records = []
     for temperature in temperatures:
         # The same seed at every temperature (common random numbers): a smoother curve.
-        samples, _ = draw_samples(gan, n_samples, temperature, seed)
-        record = {
-            "temperature": temperature,
-            "n_samples": n_samples,
-            "n_references": len(references),
-        }
-        quality = reference_set.scores(samples, orders)
-        diversity = self_bleu_scores(samples, orders)
-        record.update({f"bleu_{n}": float(quality[n].mean()) for n in orders})
-        record.update({f"self_bleu_{n}": diversity[n] for n in orders})
-        record["nll_test"] = nll_test(gan, references, temperature=temperature)
+        record, samples = curve_point(
+            gan,
+            temperature,
+            seed,
+            n_samples=n_samples,
+            orders=orders,
+            reference_set=reference_set,
+            test_texts=references,
+        )
         record["distinct_2"] = distinct_n(samples, 2)
         records.append(record)
     return records

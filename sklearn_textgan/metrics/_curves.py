@@ -172,19 +172,47 @@ def quality_diversity_curve(
     random = check_random_state(check_random_state_argument(random_state))
     seed = int(random.randint(0, _SEED_HIGH))
 
-    records = []
-    for temperature in temperatures:
-        record = {"temperature": temperature, "n_samples": n_samples}
-        samples, drawn = draw_samples(estimator, n_samples, temperature, seed)
-        if reference_set is not None:
-            quality = reference_set.scores(samples, orders)
-            diversity = self_bleu_scores(samples, orders)
-            record["n_references"] = reference_set.n_references
-            record.update({f"bleu_{n}": float(quality[n].mean()) for n in orders})
-            record.update({f"self_bleu_{n}": diversity[n] for n in orders})
-        if oracle is not None:
-            record["nll_oracle"] = nll_oracle(oracle, to_oracle_ids(drawn, oracle))
-        if test_texts is not None:
-            record["nll_test"] = nll_test(estimator, test_texts, temperature=temperature)
-        records.append(record)
-    return records
+    return [
+        curve_point(
+            estimator,
+            temperature,
+            seed,
+            n_samples=n_samples,
+            orders=orders,
+            reference_set=reference_set,
+            oracle=oracle,
+            test_texts=test_texts,
+        )[0]
+        for temperature in temperatures
+    ]
+
+
+def curve_point(
+    estimator: TextGAN,
+    temperature: float,
+    seed: int,
+    *,
+    n_samples: int,
+    orders: Sequence[int],
+    reference_set: BleuReferences | None = None,
+    oracle: LSTMOracle | None = None,
+    test_texts: Texts | np.ndarray | None = None,
+) -> tuple[dict, list[list[str]]]:
+    """One record of :func:`quality_diversity_curve` and the token lists it judged.
+
+    The arguments are checked already; ``seed`` seeds the sampling as it is
+    (the same at every temperature gives common random numbers).
+    """
+    record = {"temperature": temperature, "n_samples": n_samples}
+    samples, drawn = draw_samples(estimator, n_samples, temperature, seed)
+    if reference_set is not None:
+        quality = reference_set.scores(samples, orders)
+        diversity = self_bleu_scores(samples, orders)
+        record["n_references"] = reference_set.n_references
+        record.update({f"bleu_{n}": float(quality[n].mean()) for n in orders})
+        record.update({f"self_bleu_{n}": diversity[n] for n in orders})
+    if oracle is not None:
+        record["nll_oracle"] = nll_oracle(oracle, to_oracle_ids(drawn, oracle))
+    if test_texts is not None:
+        record["nll_test"] = nll_test(estimator, test_texts, temperature=temperature)
+    return record, samples
