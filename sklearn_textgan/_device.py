@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["resolve_device", "loadable_device"]
+__all__ = ["device_memory_bytes", "resolve_device", "loadable_device"]
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
@@ -58,3 +58,12 @@ def loadable_device(device: str | torch.device) -> torch.device:
         if count == 0 or (device.index is not None and device.index >= count):
             return torch.device("cpu")
     return device
+
+
+def device_memory_bytes(device: torch.device) -> int | None:
+    """The memory of ``device`` in bytes (a CPU: the machine's), or None where unknown."""
+    if device.type == "cuda":
+        return int(torch.cuda.get_device_properties(device).total_memory)
+    from ._validation import physical_memory_bytes
+
+    return physical_memory_bytes()

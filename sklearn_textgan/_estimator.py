@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._device import loadable_device, resolve_device
+from ._device import device_memory_bytes, loadable_device, resolve_device
 from ._labels import check_training_labels, encode_labels
 from ._persistence import PARAMETERS_ADDED_LATER, fit_fingerprint, load_estimator, save_estimator
 from ._tokenizer import (
@@ -29,6 +29,7 @@ from ._tokenizer import (
 from ._validation import (
     MIN_TEMPERATURE,
     check_ids_fit_in_memory,
+    check_parameters_fit_in_memory,
     check_random_state_argument,
     check_texts,
     is_token_id_array,
@@ -39,6 +40,7 @@ from .models import (
     build_discriminator,
     build_generator,
     class_begin_ids,
+    count_parameters,
     init_parameters,
     sample_sequences,
     set_random_generator,
@@ -618,6 +620,12 @@ class TextGAN(DensityMixin, BaseEstimator):
                 )
         module = self.generator_.to(device) if continuing else None
         discriminator = self.discriminator_ if continuing else None
+        new_modules = {}
+        if module is None:
+            new_modules["generator"] = (build_generator, generator_name)
+        if discriminator is None and discriminator_name is not None:
+            new_modules["discriminator"] = (build_discriminator, discriminator_name)
+        _check_modules_fit_in_memory(new_modules, architecture["settings"], device)
         if module is None:
             module = build_generator(generator_name, **architecture["settings"])
             init_parameters(module, cpu_generator)
@@ -1363,6 +1371,34 @@ class TextGAN(DensityMixin, BaseEstimator):
         for name, default in PARAMETERS_ADDED_LATER.items():
             state.setdefault(name, default)
         super().__setstate__(state)
+
+
+# The settings that decide the size of each module, named when it is too large.
+_SIZE_SETTINGS = {
+    "generator": ("vocab_size", "embedding_dim", "hidden_dim", "num_layers"),
+    "discriminator": ("discriminator_embedding_dim", "num_representations", "num_filters"),
+}
+
+
+def _check_modules_fit_in_memory(modules: dict, settings: dict, device: torch.device) -> None:
+    """Refuse, before building anything, modules whose training cannot fit on ``device``.
+
+    ``modules`` maps "generator" or "discriminator" to (builder, name).
+    """
+    if not modules:
+        return
+    n_parameters = sum(
+        count_parameters(build, name, **settings) for build, name in modules.values()
+    )
+    keys = dict.fromkeys(key for part in ("generator", *modules) for key in _SIZE_SETTINGS[part])
+    sizes = ", ".join(f"{key}={settings[key]}" for key in keys if settings.get(key) is not None)
+    what = " and ".join(f"the {name!r} {part}" for part, (_, name) in modules.items())
+    check_parameters_fit_in_memory(
+        n_parameters,
+        device_memory_bytes(device),
+        what=f"{what} ({sizes})",
+        where="this machine" if device.type == "cpu" else str(device),
+    )
 
 
 def _effective_settings(settings: dict) -> dict:

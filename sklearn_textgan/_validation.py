@@ -138,6 +138,38 @@ def physical_memory_bytes() -> int | None:
         return None
 
 
+# Training holds four float32 copies of every parameter: the weights, their
+# gradients and the two moment estimates of Adam (or AdamW).
+_BYTES_PER_TRAINED_PARAMETER = 4 * 4
+
+
+def check_parameters_fit_in_memory(
+    n_parameters: int, memory: int | None, *, what: str, where: str
+) -> None:
+    """Raise a ValueError when training ``n_parameters`` float32 parameters exceeds ``memory``.
+
+    Such a model would otherwise fail inside PyTorch's allocator, naming
+    bytes but not the setting that asked for them. ``memory`` None (unknown)
+    checks nothing.
+
+    Examples
+    --------
+    >>> from sklearn_textgan._validation import check_parameters_fit_in_memory
+    >>> check_parameters_fit_in_memory(10**6, 2**34, what="the generator", where="the CPU")
+    >>> check_parameters_fit_in_memory(10**10, 2**34, what="the generator", where="the CPU")
+    Traceback (most recent call last):
+    ...
+    ValueError: the generator would have 10,000,000,000 parameters: training them needs 149 GiB ...
+    """
+    needed = int(n_parameters) * _BYTES_PER_TRAINED_PARAMETER
+    if memory is not None and needed > memory:
+        raise ValueError(
+            f"{what} would have {n_parameters:,} parameters: training them needs "
+            f"{needed / 2**30:,.0f} GiB (float32 weights, gradients and the optimizer's two "
+            f"moments), more than the {memory / 2**30:,.0f} GiB of {where}. Choose smaller sizes."
+        )
+
+
 def check_ids_fit_in_memory(n_rows: int, width: int, *, what: str, advice: str) -> None:
     """Raise a ValueError when an int64 (n_rows, width) id array exceeds the machine's memory.
 

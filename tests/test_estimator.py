@@ -278,6 +278,37 @@ def test_a_max_length_beyond_memory_names_the_longest_text(fitted):
         tiny(max_length=10**12).fit(CORPUS)
 
 
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        (dict(embedding_dim=10**9), r"the 'lstm' generator \(.*embedding_dim=1000000000"),
+        (dict(hidden_dim=10**7), r"hidden_dim=10000000"),
+        # Counted, not built: building 10**8 layers one by one would hang.
+        (dict(num_layers=10**8), r"num_layers=100000000"),
+        (
+            dict(algorithm="seqgan", num_filters=10**8),
+            r"the 'lstm' generator and the 'cnn' discriminator .*num_filters=\(100000000",
+        ),
+    ],
+)
+def test_a_model_too_large_for_memory_is_refused_naming_its_sizes(params, named):
+    # Before, PyTorch's allocator failed ("can't allocate memory: you tried to
+    # allocate 40000000000 bytes"), naming no setting; num_layers hung.
+    with pytest.raises(ValueError, match=named + r".* parameters: training them needs .* GiB"):
+        tiny(**params).fit(CORPUS)
+
+
+def test_a_too_large_discriminator_for_a_warm_start_keeps_the_pretrained_model():
+    gan = tiny(warm_start=True).fit(CORPUS)
+    attributes, samples, score = fitted_state(gan)
+    gan.set_params(algorithm="seqgan", num_filters=10**8)
+    with pytest.raises(ValueError, match="the 'cnn' discriminator"):
+        gan.fit(CORPUS)
+    after_attributes, after_samples, after_score = fitted_state(gan)
+    assert all(after_attributes[key] is value for key, value in attributes.items())
+    assert after_samples == samples and after_score == score
+
+
 def test_the_lowest_temperature_samples_the_most_likely_tokens(fitted):
     coldest = fitted.sample(20, temperature=1e-6, random_state=0)
     assert coldest == fitted.sample(20, temperature=1e-6, random_state=1)

@@ -7,10 +7,13 @@ from torch import nn
 from torch.nn import functional as F
 
 from sklearn_textgan.models import (
+    DISCRIMINATORS,
     GENERATORS,
     LSTMGenerator,
     SeededDropout,
+    build_discriminator,
     build_generator,
+    count_parameters,
     init_parameters,
     linear_cross_entropy,
     linear_token_nll,
@@ -314,3 +317,27 @@ def test_unknown_generator_lists_valid_names():
     with pytest.raises(ValueError, match="valid generators are 'lstm'"):
         build_generator("gru", vocab_size=5)
     assert "lstm" in GENERATORS
+
+
+@pytest.mark.parametrize(
+    "build, names",
+    [(build_generator, sorted(GENERATORS)), (build_discriminator, sorted(DISCRIMINATORS))],
+)
+def test_count_parameters_counts_deep_stacks_without_building_them(build, names):
+    settings = dict(
+        vocab_size=13,
+        embedding_dim=8,
+        hidden_dim=16,
+        num_heads=2,
+        max_length=5,
+        filter_sizes=(2, 3),
+        num_filters=(4, 4),
+    )
+    for name in names:
+        for depth in (1, 2, 5):
+            module = build(name, **settings, num_layers=depth)
+            expected = sum(parameter.numel() for parameter in module.parameters())
+            assert count_parameters(build, name, **settings, num_layers=depth) == expected, (
+                name,
+                depth,
+            )

@@ -10,6 +10,7 @@ from ._registry import (
     accepted_arguments,
     build_discriminator,
     build_generator,
+    count_parameters,
 )
 from ._relational import RelationalMemoryGenerator
 from ._sequences import (
@@ -39,6 +40,7 @@ __all__ = [
     "TransformerGenerator",
     "SeededDropout",
     "build_generator",
+    "count_parameters",
     "init_parameters",
     "linear_cross_entropy",
     "linear_token_nll",

@@ -26,6 +26,7 @@ __all__ = [
     "accepted_arguments",
     "build_discriminator",
     "build_generator",
+    "count_parameters",
 ]
 
 GENERATORS: dict[str, Callable[..., nn.Module]] = {
@@ -122,3 +123,35 @@ def build_discriminator(name: str, **settings) -> nn.Module:
         if message == str(error):
             raise
         raise ValueError(message) from None
+
+
+def count_parameters(build: Callable[..., nn.Module], name: str, **settings) -> int:
+    """Number of parameters ``build(name, **settings)`` would have, allocating none.
+
+    The module is built on PyTorch's meta device (shapes without memory). A
+    deep stack is counted from one and two layers: every layer past the
+    first has the same size, so ``num_layers=10**8`` is counted at once
+    rather than built layer by layer.
+
+    Examples
+    --------
+    >>> from sklearn_textgan.models import build_generator, count_parameters
+    >>> settings = dict(vocab_size=10, embedding_dim=4, hidden_dim=8)
+    >>> count_parameters(build_generator, "lstm", **settings) == sum(
+    ...     p.numel() for p in build_generator("lstm", **settings).parameters()
+    ... )
+    True
+    >>> count_parameters(build_generator, "lstm", **settings, num_layers=10**9)
+    576000000002
+    """
+
+    def counted(**changes) -> int:
+        with torch.device("meta"):
+            module = build(name, **{**settings, **changes})
+        return sum(parameter.numel() for parameter in module.parameters())
+
+    depth = settings.get("num_layers", 1)
+    if depth <= 2:
+        return counted()
+    one, two = counted(num_layers=1), counted(num_layers=2)
+    return one + (depth - 1) * (two - one)
