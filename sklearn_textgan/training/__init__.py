@@ -9,7 +9,7 @@ from ._history import History, progress_line
 from ._losses import LOSSES, GANLoss, get_loss, gradient_penalty
 from ._maligan import MaliGAN
 from ._mle import MaximumLikelihood, mean_nll, train_mle
-from ._monitor import distinct_2, mean_length, sample_diversity
+from ._monitor import distinct_2, mean_length, monitor_samples
 from ._optim import OPTIMIZERS, make_optimizer
 from ._progress import EpochProgress
 from ._registry import ALGORITHMS, get_algorithm, register_algorithm
@@ -29,7 +29,7 @@ __all__ = [
     "distinct_2",
     "mean_length",
     "progress_line",
-    "sample_diversity",
+    "monitor_samples",
     "LOSSES",
     "TEMPERATURE_SCHEDULES",
     "AdversarialAlgorithm",

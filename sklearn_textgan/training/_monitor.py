@@ -18,7 +18,7 @@ __all__ = [
     "distinct_2",
     "epoch_monitor",
     "mean_length",
-    "sample_diversity",
+    "monitor_samples",
 ]
 
 # Enough samples for distinct-2 to move visibly when the generator collapses,
@@ -76,33 +76,7 @@ def distinct_2(sequences: torch.Tensor, *, eos_id: int, pad_id: int) -> float:
     return int(torch.unique(pairs[valid]).numel()) / total
 
 
-def _monitor_samples(
-    generator: nn.Module,
-    *,
-    width: int,
-    seed: int,
-    bos_id: int | torch.Tensor,
-    eos_id: int,
-    pad_id: int,
-    device: torch.device,
-    never_draw: tuple[int, ...] | None,
-) -> torch.Tensor:
-    """:data:`DIVERSITY_SAMPLES` sequences drawn with a generator of their own, seeded ``seed``."""
-    random_generator = torch.Generator(device=device).manual_seed(int(seed))
-    return sample_sequences(
-        generator,
-        DIVERSITY_SAMPLES,
-        max_steps=width,
-        bos_id=bos_id,
-        eos_id=eos_id,
-        pad_id=pad_id,
-        random_generator=random_generator,
-        device=device,
-        never_draw=never_draw,
-    )
-
-
-def sample_diversity(
+def monitor_samples(
     generator: nn.Module,
     *,
     width: int,
@@ -112,8 +86,8 @@ def sample_diversity(
     pad_id: int,
     device: torch.device,
     never_draw: tuple[int, ...] | None = None,
-) -> float:
-    """distinct-2 of :data:`DIVERSITY_SAMPLES` samples drawn with their own generator.
+) -> torch.Tensor:
+    """:data:`DIVERSITY_SAMPLES` id sequences drawn with a random generator of their own.
 
     ``never_draw``: the ids sampling never draws (see
     :func:`~sklearn_textgan.models.never_drawn_ids`).
@@ -126,24 +100,27 @@ def sample_diversity(
     --------
     >>> import torch
     >>> from sklearn_textgan.models import build_generator
-    >>> from sklearn_textgan.training import sample_diversity
+    >>> from sklearn_textgan.training import distinct_2, monitor_samples
     >>> generator = build_generator("lstm", vocab_size=20, embedding_dim=4, hidden_dim=8)
-    >>> value = sample_diversity(generator, width=6, seed=0, bos_id=1, eos_id=2, pad_id=0,
-    ...                          device=torch.device("cpu"))
-    >>> 0.0 <= value <= 1.0
+    >>> samples = monitor_samples(generator, width=6, seed=0, bos_id=1, eos_id=2, pad_id=0,
+    ...                           device=torch.device("cpu"))
+    >>> samples.shape
+    torch.Size([64, 6])
+    >>> 0.0 <= distinct_2(samples, eos_id=2, pad_id=0) <= 1.0
     True
     """
-    samples = _monitor_samples(
+    random_generator = torch.Generator(device=device).manual_seed(int(seed))
+    return sample_sequences(
         generator,
-        width=width,
-        seed=seed,
+        DIVERSITY_SAMPLES,
+        max_steps=width,
         bos_id=bos_id,
         eos_id=eos_id,
         pad_id=pad_id,
+        random_generator=random_generator,
         device=device,
         never_draw=never_draw,
     )
-    return distinct_2(samples, eos_id=eos_id, pad_id=pad_id)
 
 
 def epoch_monitor(state: TrainingState, config: TrainingConfig) -> dict:
@@ -159,7 +136,7 @@ def epoch_monitor(state: TrainingState, config: TrainingConfig) -> dict:
         # Every class in turn: the figures then watch all classes for collapse.
         classes = torch.arange(DIVERSITY_SAMPLES, device=state.device)
         bos_id = class_begin_ids(state.generator, classes % state.generator.num_classes)
-    samples = _monitor_samples(
+    samples = monitor_samples(
         state.generator,
         width=state.train.shape[1],
         seed=state.monitor_seed,
