@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+import sklearn_textgan.training._relgan as relgan_module
 from sklearn_textgan import TextGAN
 from sklearn_textgan._tokenizer import PAD_ID
 from sklearn_textgan.models import GENERATORS, CNNDiscriminator, LSTMGenerator, init_parameters
@@ -433,6 +434,42 @@ def test_gumbel_padding_answers_to_the_end_probability():
     # The padding weight moves with the end token's logit.
     soft[..., 0].sum().backward()
     assert generator.logits.grad[2] > 0
+
+
+def test_gumbel_samples_never_end_before_min_length():
+    # The end token is this generator's favourite: without min_length most rows end at once.
+    generator = ConstantLogits([0.0, 0.0, 3.0, 1.0, 0.5, 0.2])
+
+    def relaxed(min_length):
+        return gumbel_generate(
+            generator, 300, 6, beta=1.0, bos_id=1, eos_id=2, pad_id=0, min_length=min_length,
+            random_generator=torch.Generator().manual_seed(0), device=torch.device("cpu"),
+        )  # fmt: skip
+
+    assert (relaxed(0)[:, 0].argmax(dim=1) == 2).float().mean() > 0.5
+    soft = relaxed(4)
+    # No end weight, hence no padding weight, in the first four rows; then the end is free.
+    assert torch.all(soft[:, :4, 2] == 0) and torch.all(soft[:, :5, 0] == 0)
+    assert (soft[:, 4].argmax(dim=1) == 2).float().mean() > 0.5
+    torch.testing.assert_close(soft.sum(dim=2), torch.ones(300, 6))
+
+
+def test_relgan_relaxed_samples_are_as_long_as_the_shortest_training_text(monkeypatch):
+    seen = []
+    original = relgan_module.gumbel_generate
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs["min_length"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(relgan_module, "gumbel_generate", recording)
+    fixed = ["a b c d", "b c d a", "c d a b", "d a b c"] * 5
+    tiny_gan(algorithm="relgan", generator="lstm", discriminator_pretrain_epochs=0).fit(fixed)
+    assert seen and set(seen) == {4}
+    seen.clear()
+    tiny_gan(algorithm="relgan", generator="lstm", discriminator_pretrain_epochs=0).fit(CORPUS)
+    # "the cat sat on the mat." is 7 tokens, "a cat chased the bird." the shortest, 6.
+    assert set(seen) == {6}
 
 
 def test_inverse_temperature_schedules():

@@ -31,6 +31,7 @@ def gumbel_generate(
     random_generator: torch.Generator | None,
     device: torch.device,
     never_draw: tuple[int, ...] | None = None,
+    min_length: int = 0,
 ) -> torch.Tensor:
     """Relaxed one-hot sequences (n, width, vocab), differentiable w.r.t. the generator.
 
@@ -46,6 +47,7 @@ def gumbel_generate(
     ``never_draw`` (default: see
     :func:`~sklearn_textgan.models.never_drawn_ids`) are neither drawn nor
     given any relaxed weight, but for padding's share from the relaxed end.
+    Nor is the end before ``min_length`` tokens: no sequence is shorter.
 
     Examples
     --------
@@ -68,6 +70,12 @@ def gumbel_generate(
     >>> sharp = relaxed(beta=100.0)  # same noise, same tokens, closer to one-hot
     >>> bool((sharp.amax(dim=2) >= soft.amax(dim=2)).all())
     True
+    >>> full = gumbel_generate(
+    ...     generator, 3, 5, beta=1.0, bos_id=1, eos_id=2, pad_id=0, min_length=4,
+    ...     random_generator=torch.Generator().manual_seed(0), device=torch.device("cpu"),
+    ... )
+    >>> full[:, :4, 2].abs().max().item()  # no end weight before the fifth row
+    0.0
     """
     state = generator.initial_state(n, device)
     tokens = begin_tokens(bos_id, n, device)
@@ -76,13 +84,15 @@ def gumbel_generate(
     # Relaxed probability that the text ended at an earlier step: 0 or 1 in the
     # one-hot limit, where it makes every row after the end the padding one-hot.
     ended = torch.zeros(n, 1, device=device)
+    never_or_end = torch.cat([never, torch.tensor([eos_id], device=device)])
     rows = []
-    for _ in range(width):
+    for step in range(width):
         logits, state = generator.step(tokens, state)
         uniform = torch.rand(logits.shape, generator=random_generator, device=device)
         exponential = -torch.log(uniform.clamp(min=1e-10))
         gumbel = -torch.log(exponential.clamp(min=1e-10))
-        perturbed = (logits.float() + gumbel).index_fill(1, never, float("-inf"))
+        excluded = never_or_end if step < min_length else never
+        perturbed = (logits.float() + gumbel).index_fill(1, excluded, float("-inf"))
         tokens = perturbed.argmax(dim=1)
         soft = F.softmax(beta * perturbed, dim=1)
         padding = F.one_hot(torch.full_like(tokens, pad_id), soft.shape[1]).float()
@@ -118,6 +128,14 @@ class RelGAN(AdversarialAlgorithm):
     zeros (``zero_padding_embedding``), so that after a relaxed end a row
     counts by the share of the text that has not ended.
 
+    The relaxed samples never end before the shortest training text. Where
+    every text has the same length (the SeqGAN oracle), they all have that
+    length, as in the published code, which has no end token there: the
+    discriminator tells a drawn end from a real one by its softness alone,
+    and a generator that could end earlier learned to, since a confident,
+    nearly one-hot end early in a text looked more real than the soft tokens
+    it replaced.
+
     Class-conditional: the relaxed samples are generated for the classes of
     the real batch they are paired with, and the generator loss adds the
     cross-entropy of the discriminator's class head on them for those
@@ -140,9 +158,13 @@ class RelGAN(AdversarialAlgorithm):
     default_loss = "rsgan"
     # Rows after a relaxed end are mixed with padding. With a learned padding
     # embedding they can be harder, more real-looking, than the soft rows they
-    # replace, and on the oracle the generator learned to end 2 tokens early.
-    # Padding as zeros: a row after the end counts only by its not-ended share.
+    # replace. Padding as zeros: a row after the end counts only by its
+    # not-ended share.
     zero_padding_embedding = True
+
+    def start_adversarial(self, state: TrainingState) -> None:
+        # Tokens before the end of the shortest training text (every row has one end).
+        self.min_length = int((state.train == self.config.eos_id).int().argmax(dim=1).min())
 
     def beta(self, progress: float) -> float:
         return inverse_temperature(
@@ -167,6 +189,7 @@ class RelGAN(AdversarialAlgorithm):
             random_generator=state.random_generator,
             device=state.device,
             never_draw=self.config.never_drawn,
+            min_length=self.min_length,
         )
 
     def fake_batch(
