@@ -350,7 +350,7 @@ def test_gumbel_samples_follow_the_generator_distribution():
     soft = gumbel_generate(
         ConstantLogits([0.0, 0.0, -20.0, 1.0, 0.5]),
         20000,
-        1,
+        2,  # the first row is drawn; the last is always the end
         beta=1000.0,
         bos_id=0,
         eos_id=2,
@@ -363,6 +363,21 @@ def test_gumbel_samples_follow_the_generator_distribution():
     torch.testing.assert_close(
         frequencies, torch.softmax(torch.tensor([0.0, 0.0, -20.0, 1.0, 0.5]), 0), atol=0.012, rtol=0
     )
+
+
+def test_gumbel_samples_end_at_the_last_row_as_real_texts_do():
+    """A real text's last row is its end or padding: a relaxed one's too, never a token."""
+    # The end is this generator's least likely token: most rows would not end by themselves.
+    generator = ConstantLogits([0.0, 0.0, -3.0, 1.0, 0.5, 0.2])
+    soft = gumbel_generate(
+        generator, 300, 4, beta=1.0, bos_id=1, eos_id=2, pad_id=0,
+        random_generator=torch.Generator().manual_seed(0), device=torch.device("cpu"),
+    )  # fmt: skip
+    last = soft[:, -1]
+    ended_before = soft[:, :-1, 2].sum(dim=1)
+    torch.testing.assert_close(last[:, 2], 1 - ended_before)
+    torch.testing.assert_close(last[:, 0], ended_before)
+    assert torch.all(last[:, 3:] == 0)  # drawn, it would mostly be tokens 3 to 5
 
 
 def assert_no_padding_or_begin_token_before_the_end(ids):

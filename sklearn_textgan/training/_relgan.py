@@ -47,7 +47,10 @@ def gumbel_generate(
     ``never_draw`` (default: see
     :func:`~sklearn_textgan.models.never_drawn_ids`) are neither drawn nor
     given any relaxed weight, but for padding's share from the relaxed end.
-    Nor is the end before ``min_length`` tokens: no sequence is shorter.
+    Nor is the end before ``min_length`` tokens: no sequence is shorter. The
+    last row is the end (mixed with padding by the relaxed end before it):
+    a text that has not ended by then is cut, as real texts and
+    :meth:`TextGAN.sample <sklearn_textgan.TextGAN.sample>` cut it.
 
     Examples
     --------
@@ -95,6 +98,13 @@ def gumbel_generate(
         perturbed = (logits.float() + gumbel).index_fill(1, excluded, float("-inf"))
         tokens = perturbed.argmax(dim=1)
         soft = F.softmax(beta * perturbed, dim=1)
+        if step == width - 1:
+            # The last row of a real text is its end or padding, never a token: a text
+            # that has not ended is cut there, as sample() cuts it. A drawn, trainable
+            # end there would let the generator buy a hard, real-looking row by
+            # raising the end's logit, which is shared by every position.
+            tokens = torch.full_like(tokens, eos_id)
+            soft = F.one_hot(tokens, soft.shape[1]).float()
         padding = F.one_hot(torch.full_like(tokens, pad_id), soft.shape[1]).float()
         # Exact padding after a drawn end would give the generator hard, real-looking
         # rows for ending early: it learned to end 2 tokens early on the oracle.
