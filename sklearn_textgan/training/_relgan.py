@@ -138,13 +138,15 @@ class RelGAN(AdversarialAlgorithm):
     zeros (``zero_padding_embedding``), so that after a relaxed end a row
     counts by the share of the text that has not ended.
 
-    The relaxed samples never end before the shortest training text. Where
-    every text has the same length (the SeqGAN oracle), they all have that
-    length, as in the published code, which has no end token there: the
-    discriminator tells a drawn end from a real one by its softness alone,
-    and a generator that could end earlier learned to, since a confident,
-    nearly one-hot end early in a text looked more real than the soft tokens
-    it replaced.
+    The relaxed samples never end before the shortest training text, and
+    their last row is the end (see :func:`gumbel_generate`). Where every
+    text has the same length (the SeqGAN oracle), they all have that length
+    and the same one-hot end as real text, as in the published code, which
+    has no end token there. A discriminator tells a drawn end from a real
+    one by its softness alone, and a generator that could end earlier
+    learned to, since a confident, nearly one-hot end looked more real than
+    the soft tokens it replaced; the end's logit, shared by every position,
+    carried the reward for a hard end at the last row to the earlier ones.
 
     Class-conditional: the relaxed samples are generated for the classes of
     the real batch they are paired with, and the generator loss adds the
