@@ -100,9 +100,9 @@ def gumbel_generate(
         soft = F.softmax(beta * perturbed, dim=1)
         if step == width - 1:
             # The last row of a real text is its end or padding, never a token: a text
-            # that has not ended is cut there, as sample() cuts it. A drawn, trainable
-            # end there would let the generator buy a hard, real-looking row by
-            # raising the end's logit, which is shared by every position.
+            # that has not ended is cut there, as sample() cuts it. A drawn end there
+            # rewarded a confident end, and the generator's states carried that to the
+            # rows before: on the oracle it learned to end one or two tokens early.
             tokens = torch.full_like(tokens, eos_id)
             soft = F.one_hot(tokens, soft.shape[1]).float()
         padding = F.one_hot(torch.full_like(tokens, pad_id), soft.shape[1]).float()
@@ -145,8 +145,8 @@ class RelGAN(AdversarialAlgorithm):
     has no end token there. A discriminator tells a drawn end from a real
     one by its softness alone, and a generator that could end earlier
     learned to, since a confident, nearly one-hot end looked more real than
-    the soft tokens it replaced; the end's logit, shared by every position,
-    carried the reward for a hard end at the last row to the earlier ones.
+    the soft tokens it replaced; a reward for a confident end at the last
+    row alone raised the end's probability at the rows before it too.
 
     Class-conditional: the relaxed samples are generated for the classes of
     the real batch they are paired with, and the generator loss adds the
