@@ -13,6 +13,7 @@ import torch
 
 import sklearn_textgan
 from sklearn_textgan._tokenizer import EOS_ID, N_SPECIAL_TOKENS
+from sklearn_textgan.training import atomic_write
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -69,9 +70,13 @@ def save(name: str, payload: dict, folder: str | Path | None = None) -> Path:
     folder = Path(folder) if folder is not None else RESULTS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
-    tmp = path.with_suffix(".json.tmp")
     record = dict(payload)
     record.setdefault("environment", environment())
-    tmp.write_text(json.dumps(record, indent=2) + "\n")
-    tmp.replace(path)
+    write_json(path, record)
     return path
+
+
+def write_json(path: str | Path, value, indent: int = 2) -> None:
+    """Write ``value`` as JSON to ``path`` atomically: a kill mid-write leaves the old file."""
+    text = json.dumps(value, indent=indent) + "\n"
+    atomic_write(path, lambda file: file.write(text.encode()))

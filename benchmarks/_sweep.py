@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import write_json
 
 from sklearn_textgan import TextGAN
 
@@ -302,10 +303,7 @@ class RunProgress:
     def store(self, name: str, value) -> None:
         if self.folder is None:
             return
-        path = self.folder / f"{name}.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(value, indent=1))
-        tmp.replace(path)
+        write_json(self.folder / f"{name}.json", value, indent=1)
 
 
 def training_seconds(history: list[dict]) -> float:
