@@ -41,6 +41,7 @@ from .models import (
     build_generator,
     class_begin_ids,
     count_parameters,
+    end_unended,
     init_parameters,
     sample_sequences,
     set_random_generator,
@@ -265,7 +266,8 @@ class TextGAN(DensityMixin, BaseEstimator):
         ``distinct_2`` (distinct bigrams over all bigrams of 64 samples, drawn
         with a random generator of their own so training is unchanged; a
         falling value is the sign of mode collapse), ``mean_length`` (tokens
-        before the end token in the same samples; a generator that learns to
+        before the end token in the same samples, at most ``max_length_`` as
+        in :meth:`sample`; a generator that learns to
         end early, or never to end, shows it here), learning rate,
         ``skipped_steps`` (updates skipped because their loss or gradient was
         not finite), seconds. ``history_["valid_nll"]`` is a column.
@@ -1229,26 +1231,21 @@ class TextGAN(DensityMixin, BaseEstimator):
                 "pass y=None (or fit it with y)."
             )
         random_generator = torch.Generator(device=self.device_).manual_seed(seed)
-        ids = (
-            sample_sequences(
-                self.generator_,
-                int(n_samples),
-                max_steps=self.max_length_ + 1,
-                bos_id=bos_id,
-                eos_id=EOS_ID,
-                pad_id=PAD_ID,
-                temperature=float(temperature),
-                random_generator=random_generator,
-                device=self.device_,
-                never_draw=(PAD_ID, BOS_ID),
-            )
-            .cpu()
-            .numpy()
+        ids = sample_sequences(
+            self.generator_,
+            int(n_samples),
+            max_steps=self.max_length_ + 1,
+            bos_id=bos_id,
+            eos_id=EOS_ID,
+            pad_id=PAD_ID,
+            temperature=float(temperature),
+            random_generator=random_generator,
+            device=self.device_,
+            never_draw=(PAD_ID, BOS_ID),
         )
         # The last step may only end the text: one that has not ended after
         # max_length_ tokens is cut there, as training texts were.
-        unfinished = ~(ids == EOS_ID).any(axis=1)
-        ids[unfinished, -1] = EOS_ID
+        ids = end_unended(ids, eos_id=EOS_ID).cpu().numpy()
         texts = ids if self.tokenizer_ is None else self.tokenizer_.inverse_transform(ids)
         if return_labels:
             return texts, self.classes_[classes]

@@ -241,6 +241,26 @@ def test_history_records_the_mean_length_of_the_monitor_samples():
     assert abs(last - real_length) < 1.5
 
 
+def test_end_unended_cuts_rows_without_an_end_at_their_last_column():
+    from sklearn_textgan.models import end_unended
+
+    ids = torch.tensor([[4, 5, 6, 7], [4, 2, 0, 0], [4, 5, 6, 2]])
+    ended = end_unended(ids.clone(), eos_id=2)
+    assert ended.tolist() == [[4, 5, 6, 2], [4, 2, 0, 0], [4, 5, 6, 2]]
+
+
+def test_monitored_length_counts_what_sample_returns_when_texts_do_not_end():
+    # After one epoch the model rarely ends a text within 3 tokens, so most
+    # monitor rows reach the last column (the room for the end) unended; as
+    # sample() does, they count max_length_ tokens, not one more.
+    with pytest.warns(UserWarning, match="truncated"):
+        gan = tiny(pretrain_epochs=1, max_length=3).fit(TEXTS)
+    length = gan.history_["mean_length"][0]
+    assert 2.5 < length <= gan.max_length_ == 3
+    sampled = gan.sample(200, random_state=0)
+    assert max(len(text.split()) for text in sampled) == 3
+
+
 def test_history_records_diversity_and_verbose_shows_it(capsys):
     gan = tiny_gan(verbose=2).fit(TEXTS)
     phases = gan.history_["phase"]
@@ -251,7 +271,7 @@ def test_history_records_diversity_and_verbose_shows_it(capsys):
             assert value is None and length is None  # the generator did not change
         else:
             assert 0.0 <= value <= 1.0
-            assert 0.0 <= length <= gan.max_length_ + 1  # an unended row fills the width
+            assert 0.0 <= length <= gan.max_length_
     out = capsys.readouterr().out
     assert "distinct_2" in out and "[adversarial]" in out
 

@@ -16,6 +16,7 @@ from ._relational import RelationalMemoryGenerator
 from ._sequences import (
     begin_tokens,
     class_begin_ids,
+    end_unended,
     never_drawn_ids,
     sample_sequences,
     shift_right,
@@ -41,6 +42,7 @@ __all__ = [
     "SeededDropout",
     "build_generator",
     "count_parameters",
+    "end_unended",
     "init_parameters",
     "linear_cross_entropy",
     "linear_token_nll",

@@ -417,6 +417,28 @@ def _inverse_cdf(weights: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
     return (first + torch.minimum(offset, last)).squeeze(1)
 
 
+def end_unended(sequences: torch.Tensor, *, eos_id: int) -> torch.Tensor:
+    """``sequences`` with the end token in the last column of every row that has none.
+
+    A row sampled to its last column without an end has one token more than a
+    text may have (the last column is the room for the end of the longest
+    text): it is cut there, as training texts longer than the limit were. The
+    figures of samples and the samples returned then agree. Works in place and
+    returns ``sequences``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_textgan.models import end_unended
+    >>> end_unended(torch.tensor([[4, 5, 6], [4, 2, 0]]), eos_id=2)
+    tensor([[4, 5, 2],
+            [4, 2, 0]])
+    """
+    unended = ~(sequences == eos_id).any(dim=1)
+    sequences[unended, -1] = eos_id
+    return sequences
+
+
 @torch.no_grad()
 def sample_sequences(
     generator: nn.Module,
@@ -435,7 +457,8 @@ def sample_sequences(
     """Ancestral sampling of ``n_samples`` sequences of at most ``max_steps`` tokens.
 
     Each row ends at its first end token, after which it is padded; a row that
-    reaches ``max_steps`` without one is left without an end token. Sampling
+    reaches ``max_steps`` without one is left without an end token
+    (:func:`end_unended` ends it there, as :meth:`TextGAN.sample` does). Sampling
     runs in batches of ``batch_size`` rows so memory stays bounded (and the
     logits of a batch stay in cache). ``bos_id`` may hold one begin id per
     row (shape ``(n_samples,)``) for a class-conditional generator. The ids

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..models import class_begin_ids, sample_sequences
+from ..models import class_begin_ids, end_unended, sample_sequences
 from ._base import TrainingConfig, TrainingState
 
 __all__ = [
@@ -146,5 +146,8 @@ def epoch_monitor(state: TrainingState, config: TrainingConfig) -> dict:
         device=state.device,
         never_draw=config.never_drawn,
     )
+    # As TextGAN.sample returns them: a row unended at the last column is cut
+    # there (otherwise it would count one token more than a text may have).
+    samples = end_unended(samples, eos_id=config.eos_id)
     ids = {"eos_id": config.eos_id, "pad_id": config.pad_id}
     return {"distinct_2": distinct_2(samples, **ids), "mean_length": mean_length(samples, **ids)}
