@@ -457,14 +457,25 @@ def test_merge_results_adds_comparable_runs_and_recomputes_the_summary(scripts, 
 
 
 def test_merge_results_takes_a_relgan_run_into_the_committed_oracle_table(scripts, tmp_path):
-    # The README's command: the committed file lists every algorithm's settings,
-    # RelGAN's from before its published oracle setting, but holds no RelGAN run.
+    # The README's command, on the committed file as it was before its RelGAN
+    # row: every algorithm's settings listed, RelGAN's from before its published
+    # oracle setting, and no RelGAN run.
     import merge_results
 
     bench_oracle, _ = scripts
-    committed = BENCHMARKS / "results" / "oracle_fixed.json"
-    target = json.loads(committed.read_text())
-    assert "relgan" not in {record["algorithm"] for record in target["runs"]}
+    committed = json.loads((BENCHMARKS / "results" / "oracle_fixed.json").read_text())
+    target = {
+        **committed,
+        "runs": [record for record in committed["runs"] if record["algorithm"] != "relgan"],
+    }
+    relgan = bench_oracle.SETTINGS["relgan"]
+    old_relgan = {**relgan, "adversarial": {**relgan["adversarial"], "gumbel_temperature": 100.0}}
+    target["settings"] = {
+        **committed["settings"],
+        "algorithms": {**committed["settings"]["algorithms"], "relgan": old_relgan},
+    }
+    before = tmp_path / "before.json"
+    before.write_text(json.dumps(target))
     curve = [{"temperature": t, "nll_oracle": 8.0, "nll_test": 9.0 + t} for t in (0.8, 1.0)]
     common = {"algorithm": "relgan", "seed": 0, "generator": "rmc", "epochs": 1, "seconds": 1.0}
     runs = [{**common, "model": model, "curve": curve} for model in ("mle", "relgan")]
@@ -472,9 +483,22 @@ def test_merge_results_takes_a_relgan_run_into_the_committed_oracle_table(script
     settings["algorithms"] = bench_oracle.SETTINGS
     source = tmp_path / "oracle_fixed.json"
     source.write_text(json.dumps({**target, "settings": settings, "runs": runs}))
-    argv = ["oracle", str(committed), str(source), "--output", str(tmp_path / "merged.json")]
+    argv = ["oracle", str(before), str(source), "--output", str(tmp_path / "merged.json")]
     merged = json.loads(merge_results.main([*argv, "--note", "n"]).read_text())
     assert merged["settings"]["algorithms"]["relgan"] == bench_oracle.SETTINGS["relgan"]
     assert {("relgan", "rmc"), ("mle", "rmc")} <= {
         (row["model"], row["generator"]) for row in merged["summary"]
+    }
+
+
+def test_the_committed_relgan_oracle_row_ran_with_the_current_settings(scripts):
+    # A results row is only rerunnable by the README's command if the settings
+    # it records are the script's own.
+    bench_oracle, _ = scripts
+    committed = json.loads((BENCHMARKS / "results" / "oracle_fixed.json").read_text())
+    assert committed["settings"]["algorithms"]["relgan"] == bench_oracle.SETTINGS["relgan"]
+    relgan = [record for record in committed["runs"] if record["algorithm"] == "relgan"]
+    assert {(record["model"], record["generator"]) for record in relgan} == {
+        ("mle", "rmc"),
+        ("relgan", "rmc"),
     }
