@@ -35,12 +35,29 @@ AXES = {
 }
 
 
-def curves(path: Path, model: str = "mle") -> dict[int, dict]:
-    """The first record of ``model`` for each seed in a results file."""
+def curves(path: Path, model: str = "mle", generator: str | None = None) -> dict[int, dict]:
+    """The first record of ``model`` (of ``generator``, if given) for each seed in a results file.
+
+    Every GAN run of a sweep keeps its MLE start, so one seed's MLE model may be
+    recorded once per algorithm: the first stands for all. But a file may also
+    hold MLE models of several generators (an LSTM and a relational memory
+    start of the same seed): taking either silently would judge the wrong
+    curve, so such a seed is refused unless ``generator`` says which.
+    """
     found: dict[int, dict] = {}
     for record in json.loads(Path(path).read_text())["runs"]:
-        if record["model"] == model:
-            found.setdefault(record["seed"], record)
+        if record["model"] != model:
+            continue
+        if generator is not None and record.get("generator") != generator:
+            continue
+        seed = record["seed"]
+        if seed in found and found[seed].get("generator") != record.get("generator"):
+            both = sorted(str(r.get("generator")) for r in (found[seed], record))
+            raise SystemExit(
+                f"{Path(path).name} has {model} runs of seed {seed} with generators "
+                f"{' and '.join(both)}: say which with --generator / --reference-generator"
+            )
+        found.setdefault(seed, record)
     return found
 
 
@@ -55,10 +72,18 @@ def dominated_points(candidate: list[dict], reference: list[dict], axes: dict) -
     return sum(any(covers(r, c) for r in reference) for c in candidate)
 
 
-def compare(benchmark: str, reference: Path, candidate: Path, model: str = "mle") -> list[dict]:
+def compare(
+    benchmark: str,
+    reference: Path,
+    candidate: Path,
+    model: str = "mle",
+    generator: str | None = None,
+    reference_generator: str | None = None,
+) -> list[dict]:
     """One row per seed present in both files: the candidate's verdict and its point at T = 1."""
     axes = AXES[benchmark]
-    first, second = curves(reference), curves(candidate, model)
+    first = curves(reference, generator=reference_generator)
+    second = curves(candidate, model, generator)
     rows = []
     for seed in sorted(first.keys() & second.keys()):
         at_one = next(p for p in second[seed]["curve"] if p["temperature"] == 1.0)
@@ -84,13 +109,28 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("reference", type=Path, help="results file of the yardstick curves")
     parser.add_argument("candidate", type=Path, help="results file of the judged curves")
     parser.add_argument("--model", default="mle", help="the candidate file's model to judge")
+    parser.add_argument(
+        "--generator", default=None, help="the candidate's generator, where its file has several"
+    )
+    parser.add_argument(
+        "--reference-generator",
+        default=None,
+        help="the reference MLE model's generator, where its file has several",
+    )
     parser.add_argument("--results-dir", default=None, help="default: benchmarks/results")
     parser.add_argument(
         "--name", default=None, help="results file name; default mle_recipes_<benchmark>[_<model>]"
     )
     args = parser.parse_args(argv)
 
-    rows = compare(args.benchmark, args.reference, args.candidate, args.model)
+    rows = compare(
+        args.benchmark,
+        args.reference,
+        args.candidate,
+        args.model,
+        args.generator,
+        args.reference_generator,
+    )
     if not rows:
         raise SystemExit("the two files have no seed in common")
     axes = AXES[args.benchmark]
@@ -116,6 +156,8 @@ def main(argv: list[str] | None = None) -> Path:
             "reference": args.reference.name,
             "candidate": args.candidate.name,
             "model": args.model,
+            "generator": args.generator,
+            "reference_generator": args.reference_generator,
             "rows": rows,
         },
         args.results_dir,

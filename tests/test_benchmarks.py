@@ -260,6 +260,35 @@ def test_compare_mle_recipes_judges_each_common_seed(scripts, tmp_path):
     assert json.loads(path.read_text())["rows"][0]["model"] == "seqgan"
 
 
+def test_compare_mle_recipes_refuses_to_guess_between_generators(scripts, tmp_path):
+    import compare_mle_recipes
+
+    def run(generator, bleu_4):
+        curve = [{"temperature": 1.0, "self_bleu_4": 0.5, "bleu_4": bleu_4}]
+        return {"model": "mle", "seed": 0, "epochs": 9, "generator": generator, "curve": curve}
+
+    reference = tmp_path / "reference.json"
+    # The same MLE start recorded by two GAN runs of one sweep is one model.
+    reference.write_text(json.dumps({"runs": [run("lstm", 0.30), run("lstm", 0.30)]}))
+    candidate = tmp_path / "candidate.json"
+    candidate.write_text(json.dumps({"runs": [run("lstm", 0.30), run("rmc", 0.25)]}))
+    argv = ["coco", str(reference), str(candidate), "--results-dir", str(tmp_path)]
+    with pytest.raises(SystemExit, match="generators lstm and rmc"):
+        compare_mle_recipes.main(argv)
+    path = compare_mle_recipes.main([*argv, "--generator", "rmc"])
+    (row,) = json.loads(path.read_text())["rows"]
+    assert row["candidate_at_t1"]["bleu_4"] == 0.25
+    with pytest.raises(SystemExit, match="candidate.json has mle runs of seed 0"):
+        compare_mle_recipes.main(
+            ["coco", str(candidate), str(reference), "--results-dir", str(tmp_path)]
+        )
+    path = compare_mle_recipes.main(
+        ["coco", str(candidate), str(reference), "--reference-generator", "rmc"]
+        + ["--results-dir", str(tmp_path)]
+    )
+    assert json.loads(path.read_text())["reference_generator"] == "rmc"
+
+
 def test_a_run_with_a_resume_folder_picks_up_what_it_finished(scripts, tmp_path, monkeypatch):
     import _sweep
     from test_checkpoint import Killed, kill_after, read_checkpoint
