@@ -20,7 +20,10 @@ For each seed and algorithm, one run
      tokens per sequence in the denominator),
    - mean length: tokens before the end in the generated sequences (20 for
      every oracle sequence; a generator that learns to end early shows it
-     here, and its missing positions count as oracle token 0 in NLL_oracle).
+     here, and its missing positions count as oracle token 0 in NLL_oracle),
+   - copied 4-grams: the share of the generated sequences' 4-grams that occur
+     in the training sequences (``metrics.copied_ngrams``; fresh oracle
+     sequences score 0.0015 to 0.0025: more is written back from training).
 
 The verdict compares each GAN with its own starting point tuned by
 temperature: where the GAN's NLL_test lies inside the MLE curve's range, the
@@ -70,7 +73,7 @@ from _sweep import verdict as sweep_verdict
 from sklearn_textgan import TextGAN
 from sklearn_textgan._tokenizer import text_lengths
 from sklearn_textgan.datasets import load_seqgan_data, load_seqgan_oracle
-from sklearn_textgan.metrics import nll_test
+from sklearn_textgan.metrics import copied_ngrams, nll_test
 
 LENGTH = 20
 # RelGAN's oracle experiments: 3,000 steps; for length 20 the published row used
@@ -99,16 +102,26 @@ def nll_test_per_oracle_token(gan: TextGAN, ids: np.ndarray, temperature: float)
     return nll_test(gan, ids, temperature=temperature) * (LENGTH + 1) / LENGTH
 
 
-def curve(gan: TextGAN, oracle, test_ids: np.ndarray, budget: Budget, seed: int) -> list[dict]:
+def curve(
+    gan: TextGAN,
+    oracle,
+    test_ids: np.ndarray,
+    budget: Budget,
+    seed: int,
+    training: list[list[int]],
+) -> list[dict]:
     points = []
     for temperature in TEMPERATURES:
         samples = gan.sample(budget.n_samples, temperature=temperature, random_state=seed)
+        oracle_ids = model_ids_to_oracle_ids(samples, LENGTH)
         points.append(
             {
                 "temperature": temperature,
-                "nll_oracle": float(oracle.nll(model_ids_to_oracle_ids(samples, LENGTH))),
+                "nll_oracle": float(oracle.nll(oracle_ids)),
                 "nll_test": nll_test_per_oracle_token(gan, test_ids, temperature),
                 "mean_length": float(text_lengths(samples).mean()),
+                # Lists, not an id array: oracle tokens 0..4999 are not the estimator's ids.
+                "copied_4grams": copied_ngrams(np.asarray(oracle_ids).tolist(), training, n=4),
             }
         )
     return points
@@ -117,7 +130,8 @@ def curve(gan: TextGAN, oracle, test_ids: np.ndarray, budget: Budget, seed: int)
 def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: str) -> list[dict]:
     """Train the MLE starting point (and the GAN from it); its curve records."""
     oracle = load_seqgan_oracle(data_home=data_home)
-    train = oracle_ids_to_model_ids(load_seqgan_data(data_home=data_home))[: budget.n_train]
+    training = np.asarray(load_seqgan_data(data_home=data_home))[: budget.n_train]
+    train = oracle_ids_to_model_ids(training)
     test = oracle_ids_to_model_ids(oracle.sample(budget.n_test, random_state=12345))
     return train_and_score(
         algorithm,
@@ -125,7 +139,7 @@ def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: s
         budget,
         device,
         train,
-        lambda model: curve(model, oracle, test, budget, seed),
+        lambda model: curve(model, oracle, test, budget, seed, training.tolist()),
         max_length=LENGTH,
     )
 

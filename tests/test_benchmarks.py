@@ -186,6 +186,7 @@ def test_bench_oracle_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_
         for point in record["curve"]:
             assert point["nll_oracle"] > 0 and point["nll_test"] > 0
             assert 0 <= point["mean_length"] <= 20
+            assert 0 <= point["copied_4grams"] <= 1
 
 
 def test_bench_coco_quick_end_to_end(scripts, data_home, tmp_path, keep_torch_threads):

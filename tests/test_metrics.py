@@ -18,10 +18,17 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils import check_random_state
 
 from sklearn_textgan import TextGAN, TextTokenizer, metrics
-from sklearn_textgan.datasets import load_image_coco, make_grammar_corpus, make_lstm_oracle
+from sklearn_textgan.datasets import (
+    load_image_coco,
+    load_seqgan_data,
+    load_seqgan_oracle,
+    make_grammar_corpus,
+    make_lstm_oracle,
+)
 from sklearn_textgan.metrics import (
     bleu,
     bleu_scores,
+    copied_ngrams,
     distinct_n,
     lm_score,
     make_bleu_scorer,
@@ -71,6 +78,7 @@ def test_public_names_have_docstrings():
             "bleu",
             "bleu_scores",
             "class_accuracy",
+            "copied_ngrams",
             "distinct_n",
             "lm_score",
             "make_bleu_scorer",
@@ -391,6 +399,44 @@ def test_distinct_n_rejects_bad_input():
         distinct_n(["a"], 0)
     with pytest.raises(ValueError, match="texts is empty"):
         distinct_n([], 1)
+
+
+# ---------------------------------------------------------------- copied n-grams
+
+
+def test_copied_ngrams_hand_computed():
+    training = ["the cat sat", "a dog ran"]
+    # Bigrams of "the cat ran": "the cat" seen, "cat ran" not; "sat a" would cross texts.
+    assert copied_ngrams(["the cat ran"], training, n=2) == pytest.approx(1 / 2)
+    assert copied_ngrams(["cat sat a dog"], training, n=2) == pytest.approx(2 / 3)
+    # Every occurrence counts: "the cat" written twice is copied twice.
+    assert copied_ngrams(["the cat", "the cat", "x y"], training, n=2) == pytest.approx(2 / 3)
+    assert copied_ngrams(training, training, n=3) == 1.0
+    assert copied_ngrams(["the cat"], training, n=3) == 0.0  # no trigram written
+    ids = np.array([[5, 6, 7, 2], [5, 9, 2, 0]])  # rows cut at the end id 2, as sampled
+    assert copied_ngrams(ids, [[5, 6], [9, 5]], n=2) == pytest.approx(1 / 3)
+
+
+def test_copied_ngrams_rejects_bad_input():
+    with pytest.raises(ValueError, match="n must be from 1 to 100"):
+        copied_ngrams(["a b"], ["a b"], n=0)
+    with pytest.raises(ValueError, match="training_texts is empty"):
+        copied_ngrams(["a b"], [])
+    with pytest.raises(TypeError, match="texts hold int tokens and training_texts str"):
+        copied_ngrams([[1, 2]], ["a b"], n=1)
+
+
+def test_copied_ngrams_of_fresh_oracle_texts_are_rare(data_home):
+    # The yardstick of the oracle benchmark: texts of the same source, never
+    # trained on, share few 4-grams with the training texts; the training texts
+    # share all of theirs.
+    # Oracle tokens are 0..4999, not the estimator's ids (where 0 and 2 end a
+    # row), so they are given as lists, which are taken as they are.
+    training = np.asarray(load_seqgan_data(data_home=data_home)).tolist()
+    fresh = np.asarray(load_seqgan_oracle(data_home=data_home).sample(500, random_state=1)).tolist()
+    assert copied_ngrams(fresh, training, n=4) < 0.01
+    assert copied_ngrams(training[:500], training, n=4) == 1.0
+    assert copied_ngrams(fresh, training, n=1) > 0.99
 
 
 # ---------------------------------------------------------------- likelihood

@@ -7,6 +7,7 @@ every temperature of a sweep:
   NLTK's smoothing method 1, as in Texygen and RelGAN) and :func:`self_bleu`
   (each generated text against the others), several orders at once with
   :func:`bleu_scores` and :func:`self_bleu_scores`; :func:`distinct_n`;
+  :func:`copied_ngrams` (how much is copied from the training texts);
 - likelihood: :func:`nll_oracle` (samples under the true model of synthetic
   data) and :func:`nll_test` (held-out text under the model);
 - language-model scores (Caccia et al. 2020): :func:`lm_score` and
@@ -29,6 +30,7 @@ from ._curves import quality_diversity_curve
 from ._diversity import distinct_n, self_bleu, self_bleu_scores
 from ._likelihood import nll_oracle, nll_test
 from ._lm_score import lm_score, reverse_lm_score
+from ._novelty import copied_ngrams
 from ._scorers import (
     make_bleu_scorer,
     make_nll_oracle_scorer,
@@ -42,6 +44,7 @@ __all__ = [
     "bleu",
     "bleu_scores",
     "class_accuracy",
+    "copied_ngrams",
     "distinct_n",
     "lm_score",
     "make_bleu_scorer",

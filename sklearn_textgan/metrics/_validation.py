@@ -102,7 +102,12 @@ def _non_empty(token_lists: list[list], name: str, allow_empty: bool) -> list[li
 MAX_ORDER = 100
 
 
-def check_same_token_kind(hypotheses: list[list], references: list[list]) -> None:
+def check_same_token_kind(
+    hypotheses: list[list],
+    references: list[list],
+    *,
+    names: tuple[str, str] = ("hypotheses", "references"),
+) -> None:
     """Refuse word tokens on one side and id tokens on the other: nothing would ever match."""
 
     def kind(token_lists: list[list]) -> type | None:
@@ -114,7 +119,7 @@ def check_same_token_kind(hypotheses: list[list], references: list[list]) -> Non
     kinds = kind(hypotheses), kind(references)
     if None not in kinds and kinds[0] is not kinds[1]:
         raise TypeError(
-            f"hypotheses hold {kinds[0].__name__} tokens and references "
+            f"{names[0]} hold {kinds[0].__name__} tokens and {names[1]} "
             f"{kinds[1].__name__} tokens: give both as text or both as token ids."
         )
 
