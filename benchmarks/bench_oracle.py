@@ -132,6 +132,8 @@ def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: s
     oracle = load_seqgan_oracle(data_home=data_home)
     training = np.asarray(load_seqgan_data(data_home=data_home))[: budget.n_train]
     train = oracle_ids_to_model_ids(training)
+    # Lists, not an id array, for copied_ngrams: oracle tokens are not the estimator's ids.
+    training_lists = training.tolist()
     test = oracle_ids_to_model_ids(oracle.sample(budget.n_test, random_state=12345))
     return train_and_score(
         algorithm,
@@ -139,7 +141,7 @@ def one_run(algorithm: str, seed: int, budget: Budget, device: str, data_home: s
         budget,
         device,
         train,
-        lambda model: curve(model, oracle, test, budget, seed, training.tolist()),
+        lambda model: curve(model, oracle, test, budget, seed, training_lists),
         max_length=LENGTH,
     )
 

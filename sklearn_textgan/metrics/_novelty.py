@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from ._bleu import Texts
+from ._ngrams import NGramTable
 from ._validation import check_order, check_same_token_kind, check_token_lists
 
 __all__ = ["copied_ngrams"]
-
-
-def _ngrams(tokens: list, n: int) -> list[tuple]:
-    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
 def copied_ngrams(texts: Texts, training_texts: Texts, n: int = 4) -> float:
@@ -62,8 +59,9 @@ def copied_ngrams(texts: Texts, training_texts: Texts, n: int = 4) -> float:
     texts = check_token_lists(texts, name="texts")
     training_texts = check_token_lists(training_texts, name="training_texts")
     check_same_token_kind(texts, training_texts, names=("texts", "training_texts"))
-    seen = {gram for tokens in training_texts for gram in _ngrams(tokens, n)}
-    written = [gram for tokens in texts for gram in _ngrams(tokens, n)]
-    if not written:
+    # The training texts' n-gram table numbers each generated n-gram, -1 where absent.
+    occurrences, _ = NGramTable(training_texts, n).lookup(texts)
+    _, ids = occurrences[n]
+    if len(ids) == 0:
         return 0.0
-    return sum(gram in seen for gram in written) / len(written)
+    return float((ids >= 0).mean())
