@@ -521,14 +521,39 @@ def test_merge_results_takes_a_relgan_run_into_the_committed_oracle_table(script
     }
 
 
-def test_the_committed_relgan_oracle_row_ran_with_the_current_settings(scripts):
+def by_benchmark(scripts) -> dict:
+    """The benchmark modules by the name their results files start with."""
+    bench_oracle, bench_coco = scripts
+    return {"oracle": bench_oracle, "coco": bench_coco}
+
+
+@pytest.mark.parametrize("script, name", [("oracle", "oracle_fixed"), ("coco", "coco")])
+def test_the_committed_relgan_rows_ran_with_the_current_settings(scripts, script, name):
     # A results row is only rerunnable by the README's command if the settings
     # it records are the script's own.
-    bench_oracle, _ = scripts
-    committed = json.loads((BENCHMARKS / "results" / "oracle_fixed.json").read_text())
-    assert committed["settings"]["algorithms"]["relgan"] == bench_oracle.SETTINGS["relgan"]
+    module = by_benchmark(scripts)[script]
+    committed = json.loads((BENCHMARKS / "results" / f"{name}.json").read_text())
+    assert committed["settings"]["algorithms"]["relgan"] == module.SETTINGS["relgan"]
     relgan = [record for record in committed["runs"] if record["algorithm"] == "relgan"]
     assert {(record["model"], record["generator"]) for record in relgan} == {
         ("mle", "rmc"),
         ("relgan", "rmc"),
     }
+
+
+def committed_sweep_results() -> list[Path]:
+    """The committed results files of the two sweep scripts (and of merges into them)."""
+    return sorted(
+        path
+        for path in (BENCHMARKS / "results").glob("*.json")
+        if path.stem.split("_")[0] in ("oracle", "coco") and "runs" in json.loads(path.read_text())
+    )
+
+
+@pytest.mark.parametrize("path", committed_sweep_results(), ids=lambda path: path.stem)
+def test_committed_summaries_are_what_the_scripts_compute_from_the_runs(scripts, path):
+    # The tables in the READMEs are read off these summaries: a summary edited
+    # by hand, or left behind by a merge that replaced runs, would not match.
+    module = by_benchmark(scripts)[path.stem.split("_")[0]]
+    committed = json.loads(path.read_text())
+    assert committed["summary"] == json.loads(json.dumps(module.summary(committed["runs"])))
