@@ -457,8 +457,9 @@ def summarize(
     """One row per model and generator: mean and spread over seeds at temperature 1, verdict.
 
     Every run trains its own maximum-likelihood starting point; the MLE row of
-    a generator takes one per seed. ``judge(gan_curve, mle_curve)`` is the
-    script's :func:`verdict`.
+    a generator takes one per seed, and with several seeds the largest gap
+    between two of their curves (:func:`seed_to_seed`). ``judge(gan_curve,
+    mle_curve)`` is the script's :func:`verdict`.
     """
     rows = []
     starts = {(r["algorithm"], r["seed"]): r for r in records if r["model"] == "mle"}
@@ -476,6 +477,8 @@ def summarize(
             row[key] = statistics.fmean(values)
             row[f"{key}_std"] = statistics.pstdev(values)
         row["seconds"] = statistics.fmean(r["seconds"] for r in runs)
+        if model == "mle" and len(runs) > 1:
+            row.update(seed_to_seed(runs, judge))
         if model != "mle":
             verdicts = [
                 judge(r["curve"], starts[(r["algorithm"], r["seed"])]["curve"]) for r in runs
@@ -487,6 +490,35 @@ def summarize(
             row[gap_key] = statistics.fmean(gaps) if gaps else None
         rows.append(row)
     return rows
+
+
+def seed_to_seed(runs: list[dict], judge: Callable[[list[dict], list[dict]], dict]) -> dict:
+    """How far apart the MLE models of different seeds lie, by the verdict a GAN gets.
+
+    Each seed's curve is judged against every other seed's; the largest mean
+    gap in absolute value is the yardstick for a GAN's gap over its own start:
+    a GAN that moves its model less than this moves it less than a new seed does.
+    """
+    gaps = []
+    for run in runs:
+        for other in runs:
+            if other is not run:
+                verdict = judge(run["curve"], other["curve"])
+                (gap_key,) = (key for key in verdict if key.endswith("_gap"))
+                if verdict[gap_key] is not None:
+                    gaps.append(abs(verdict[gap_key]))
+    return {"largest_seed_to_seed_gap": max(gaps) if gaps else None}
+
+
+def print_seed_to_seed(rows: list[dict]) -> None:
+    """The yardstick of :func:`seed_to_seed` under a results table, one line per generator."""
+    for row in rows:
+        if row.get("largest_seed_to_seed_gap") is not None:
+            print(
+                f"largest gap between two {row['generator']} MLE seeds' curves: "
+                f"{row['largest_seed_to_seed_gap']:.3f} (a GAN's gap smaller than this is within "
+                "the spread between seeds)"
+            )
 
 
 def run_all(one_run: Callable, runs: list[tuple], jobs: int, on_result: Callable) -> list[dict]:

@@ -105,6 +105,7 @@ from _sweep import (
     Budget,
     add_arguments,
     algorithm_settings,
+    print_seed_to_seed,
     results_name,
     run_all,
     summarize,
@@ -268,6 +269,7 @@ def print_table(rows: list[dict], real: dict) -> None:
     for model, published in PUBLISHED_BLEU.items():
         cells = "".join(f"{published[f'bleu_{n}']:>8.3f}{'':6}" for n in ORDERS)
         print(f"{f'published {model}':<20}{cells}".rstrip())
+    print_seed_to_seed(rows)
 
 
 def main(argv: list[str] | None = None) -> Path:

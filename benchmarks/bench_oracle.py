@@ -63,6 +63,7 @@ from _sweep import (
     Budget,
     add_arguments,
     algorithm_settings,
+    print_seed_to_seed,
     results_name,
     run_all,
     summarize,
@@ -184,6 +185,7 @@ def print_table(rows: list[dict]) -> None:
             f"{row['best_nll_oracle_any_temperature']:>8.3f}"
             f"{published if published else '':>10}{beats:>11}{row['seconds']:>9.0f}"
         )
+    print_seed_to_seed(rows)
 
 
 def main(argv: list[str] | None = None) -> Path:

@@ -125,6 +125,32 @@ def test_verdict_coco_compares_bleu_at_equal_self_bleu(scripts):
     }
 
 
+def test_the_mle_row_measures_how_far_apart_its_seeds_curves_lie(scripts):
+    # The yardstick for a GAN's gap: one seed's MLE curve judged against another's.
+    _, bench_coco = scripts
+    other_metrics = dict.fromkeys(
+        ["bleu_2", "bleu_3", "bleu_5", "self_bleu_2", "self_bleu_3", "self_bleu_5"], 0.5
+    )
+    curve = [
+        {**other_metrics, "temperature": t, "self_bleu_4": x, "bleu_4": x / 2}
+        for t, x in ((0.6, 0.8), (1.0, 0.4))
+    ]
+    curve = [{**p, "nll_test": 4.0, "mean_length": 10.0} for p in curve]
+    higher = [{**p, "bleu_4": p["bleu_4"] + 0.03} for p in curve]  # 0.03 above at equal Self-BLEU
+    lower = [{**p, "bleu_4": p["bleu_4"] - 0.01} for p in curve]
+    common = {"algorithm": "mle", "model": "mle", "generator": "lstm", "seconds": 1.0}
+    runs = [{**common, "seed": seed, "curve": c} for seed, c in enumerate((curve, higher, lower))]
+    (row,) = bench_coco.summary(runs)
+    # Largest in absolute value: the higher seed's curve against the lower one's.
+    assert row["largest_seed_to_seed_gap"] == pytest.approx(0.04)
+    (one_seed,) = bench_coco.summary(runs[:1])
+    assert "largest_seed_to_seed_gap" not in one_seed
+    # Curves that share no Self-BLEU range give no gap to measure.
+    apart = [{**p, "self_bleu_4": p["self_bleu_4"] + 1.0} for p in curve]
+    (row,) = bench_coco.summary([runs[0], {**runs[1], "curve": apart}])
+    assert row["largest_seed_to_seed_gap"] is None
+
+
 def test_results_name_keeps_smoke_runs_mle_recipes_generators_and_rates_apart(scripts):
     from _sweep import results_name
 
