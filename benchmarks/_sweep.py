@@ -485,11 +485,17 @@ def summarize(
             ]
             row["points_better_than_mle"] = sum(v["points_better_than_mle"] for v in verdicts)
             row["comparable_points"] = sum(v["comparable_points"] for v in verdicts)
-            (gap_key,) = (key for key in verdicts[0] if key.endswith("_gap"))
+            gap_key = gap_name(verdicts[0])
             gaps = [v[gap_key] for v in verdicts if v[gap_key] is not None]
             row[gap_key] = statistics.fmean(gaps) if gaps else None
         rows.append(row)
     return rows
+
+
+def gap_name(verdict: dict) -> str:
+    """The key of a verdict's mean gap (``mean_nll_oracle_gap``, ``mean_bleu_4_gap``)."""
+    (key,) = (key for key in verdict if key.endswith("_gap"))
+    return key
 
 
 def seed_to_seed(runs: list[dict], judge: Callable[[list[dict], list[dict]], dict]) -> dict:
@@ -504,9 +510,9 @@ def seed_to_seed(runs: list[dict], judge: Callable[[list[dict], list[dict]], dic
         for other in runs:
             if other is not run:
                 verdict = judge(run["curve"], other["curve"])
-                (gap_key,) = (key for key in verdict if key.endswith("_gap"))
-                if verdict[gap_key] is not None:
-                    gaps.append(abs(verdict[gap_key]))
+                gap = verdict[gap_name(verdict)]
+                if gap is not None:
+                    gaps.append(abs(gap))
     return {"largest_seed_to_seed_gap": max(gaps) if gaps else None}
 
 
